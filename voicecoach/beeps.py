@@ -1,0 +1,41 @@
+"""The beep sounds: their names and exact lengths.
+
+The timeline places beeps by these lengths, and `scripts/make_sounds.py` writes `sounds/NAME.wav`
+to match them (a test checks the files against this table).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Beep(StrEnum):
+    """The beeps the engine plays; the value is the sound file's stem."""
+
+    TICK = "tick"  # countdown tick before work starts
+    GO = "go"  # work starts
+    STOP = "stop"  # work ends (switch sides, next exercise)
+    REST = "rest"  # work ends and a rest begins
+    REP = "rep"  # turnaround point of a paced repetition
+    FINISH = "finish"  # the session is complete
+
+
+#: Length of each beep in milliseconds.
+BEEP_MS: dict[Beep, int] = {
+    Beep.TICK: 80,
+    Beep.GO: 250,
+    Beep.STOP: 300,
+    Beep.REST: 400,
+    Beep.REP: 60,
+    Beep.FINISH: 900,
+}
+
+#: Pitch of each beep in hertz; two values make a two-tone beep (first half, second half).
+BEEP_HZ: dict[Beep, tuple[float, ...]] = {
+    Beep.TICK: (880.0,),
+    Beep.GO: (1320.0,),
+    Beep.STOP: (660.0,),
+    Beep.REST: (880.0, 587.33),
+    Beep.REP: (1760.0,),
+    Beep.FINISH: (523.25, 783.99),
+}
