@@ -56,7 +56,7 @@ class EstimatedDurations:
         speech = units * 60_000 / self.rate_wpm
         pauses = len(_PAUSE.findall(text)) * _COMMA_MS
         stops = max(0, len(_STOP.findall(text.strip())) - 1) * _STOP_MS
-        return int(round(speech + pauses + stops + _EDGE_MS))
+        return round(speech + pauses + stops + _EDGE_MS)
 
 
 @dataclass(frozen=True)
