@@ -142,5 +142,7 @@ class Timeline:
         return (e for e in self.events if e.phase_index == phase.index)
 
     def set_count(self) -> int:
-        """How many sets the session has (one per work phase; each side counts)."""
-        return sum(1 for p in self.phases if p.is_work)
+        """How many sets the session has (the sides of one set count as one set)."""
+        return len(
+            {(p.exercise_index, p.round_number, p.set_number) for p in self.phases if p.is_work}
+        )

@@ -1,0 +1,122 @@
+"""The dry-run views of a timeline: readable lines and JSON.
+
+Both views list the same entries in the same order: each phase as it starts, then every sound.
+A line reads ``  MM:SS.mmm  KIND   TEXT`` with KIND one of ``phase``, ``say`` or ``beep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from voicecoach.model import Routine
+from voicecoach.timeline import Event, EventKind, Timeline
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a dry run."""
+
+    at_ms: int
+    kind: str  # "phase", "speak" or "beep"
+    text: str
+    duration_ms: int
+    role: str  # the phase kind for "phase" entries, the event role otherwise
+
+
+def entries(timeline: Timeline) -> Iterator[Entry]:
+    """Phases and events merged in time order; a phase comes before the sounds it starts with."""
+    events = iter(timeline.events)
+    pending = next(events, None)
+    for phase in timeline.phases:
+        while pending is not None and pending.phase_index < phase.index:
+            yield _event_entry(pending)
+            pending = next(events, None)
+        yield Entry(phase.start_ms, "phase", phase.label, phase.duration_ms, phase.kind.value)
+    while pending is not None:
+        yield _event_entry(pending)
+        pending = next(events, None)
+
+
+def _event_entry(event: Event) -> Entry:
+    return Entry(event.at_ms, event.kind.value, event.text, event.duration_ms, event.role.value)
+
+
+def clock(ms: int) -> str:
+    """``MM:SS.mmm``; minutes keep counting past 59."""
+    minutes, rest = divmod(ms, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def short_clock(ms: int) -> str:
+    """``1 h 05 min``, ``25 min 30 s``: a length for people."""
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s"
+
+
+_KIND_WORD = {"phase": "phase", EventKind.SPEAK.value: "say", EventKind.BEEP.value: "beep"}
+
+
+def header(routine: Routine, timeline: Timeline) -> list[str]:
+    """The dry run's first lines: name, total time, sets, and where phrase lengths came from."""
+    lengths = "measured from the voice" if timeline.measured else "estimated (no voice used)"
+    return [
+        routine.name,
+        f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}), "
+        f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
+        f"speech lengths {lengths}",
+    ]
+
+
+def format_lines(timeline: Timeline) -> list[str]:
+    """Every entry as one line."""
+    out = []
+    for e in entries(timeline):
+        word = _KIND_WORD[e.kind]
+        text = e.text if e.kind != "phase" else f"[{e.role}] {e.text}"
+        out.append(f"{clock(e.at_ms)}  {word:<5}  {text}")
+    return out
+
+
+def format_text(routine: Routine, timeline: Timeline) -> str:
+    """The whole dry run as text, header first."""
+    return "\n".join([*header(routine, timeline), "", *format_lines(timeline)]) + "\n"
+
+
+def to_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
+    """The dry run as a JSON-ready mapping."""
+    return {
+        "name": routine.name,
+        "total_ms": timeline.total_ms,
+        "sets": timeline.set_count(),
+        "measured": timeline.measured,
+        "events": [
+            {
+                "at_ms": e.at_ms,
+                "kind": e.kind,
+                "text": e.text,
+                "duration_ms": e.duration_ms,
+                ("phase" if e.kind == "phase" else "role"): e.role,
+            }
+            for e in entries(timeline)
+        ],
+        "warnings": [
+            {
+                "text": w.text,
+                "file": w.pos.file if w.pos else None,
+                "line": w.pos.line if w.pos else None,
+                "column": w.pos.column if w.pos else None,
+                "needed_ms": w.needed_ms,
+                "available_ms": w.available_ms,
+                "where": w.where,
+                "times": w.times,
+            }
+            for w in timeline.warnings
+        ],
+    }
