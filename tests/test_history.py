@@ -357,9 +357,11 @@ def _truncated_sqlite(path: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        pytest.param(_text, "is not an SQLite database", id="text"),
-        pytest.param(_png, "is not an SQLite database", id="png"),
-        pytest.param(_another_apps_db, "is another program's SQLite database", id="sqlite"),
+        pytest.param(_text, r"is not a voicecoach history but a file of another kind", id="text"),
+        pytest.param(_png, r"is not a voicecoach history but a file of another kind", id="png"),
+        pytest.param(
+            _another_apps_db, "history but another program's SQLite database", id="sqlite"
+        ),
         pytest.param(_other_application_id, "another program's SQLite", id="application-id"),
         pytest.param(_ours_but_newer, "written by a newer voicecoach", id="newer-schema"),
         pytest.param(_truncated_sqlite, "is damaged", id="truncated"),
@@ -633,7 +635,8 @@ def test_safe_recorder_on_full_disk_warns_once_and_goes_on(db_path: Path) -> Non
         recorder.end_session(sid, status="completed", ended_at=T0 + timedelta(hours=1))
     assert warnings == [
         "warning: workout history is off for this session (could not write to the workout "
-        f"history {db_path}: the disk is full); the workout goes on"
+        f"history {db_path}: the disk is full; free some space, or run with --no-history to "
+        "train without recording); the workout goes on"
     ]
     assert isinstance(recorder.error, HistoryError)
     assert isinstance(recorder.error.__cause__, sqlite3.OperationalError)

@@ -188,7 +188,10 @@ def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float)
             f"{busy_timeout_s:g} s); wait for that one to finish, or {_NO_HISTORY_HINT}"
         )
     if code == sqlite3.SQLITE_FULL:
-        return f"could not {action} the workout history {path}: the disk is full"
+        return (
+            f"could not {action} the workout history {path}: the disk is full; free some "
+            f"space, or {_NO_HISTORY_HINT}"
+        )
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return (
             f"the workout history {path} is damaged ({exc}); voicecoach leaves it as it is. "
@@ -204,7 +207,7 @@ def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float)
 
 def _refuse(path: Path, what: str) -> HistoryError:
     return HistoryError(
-        f"{path} is {what}, not a voicecoach history; voicecoach leaves it as it is. "
+        f"{path} is not a voicecoach history but {what}; voicecoach leaves it as it is. "
         f"Move it aside to start a new history there, or {_NO_HISTORY_HINT}"
     )
 
@@ -228,7 +231,7 @@ def _check_not_foreign(path: Path, busy_timeout_s: float) -> None:
     if not head:
         return
     if head != _SQLITE_MAGIC:
-        raise _refuse(path, "not an SQLite database")
+        raise _refuse(path, "a file of another kind (not SQLite)")
     # Without a write-ahead log the file alone is the whole database: read it as an immutable file,
     # which takes no lock and creates no side file. With one, it may hold the newest pages, so read
     # through it, still read-only.
