@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -54,7 +54,10 @@ def _complete_routine(
     return names or [CompletionItem(incomplete, type="file")]
 
 
-def _routine_argument() -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _routine_argument() -> Callable[[_F], _F]:
     return click.argument("routine", shell_complete=_complete_routine)
 
 
@@ -88,8 +91,13 @@ def cli() -> None:
 @_routine_argument()
 @click.option("--dry-run", is_flag=True, help="Print every cue with its time; speak nothing.")
 @click.option("--json", "as_json", is_flag=True, help="With --dry-run: print JSON instead.")
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="With --dry-run: estimate phrase lengths from words and rate instead of measuring them.",
+)
 @click.option("--rate", type=click.IntRange(80, 400), help="Speech rate in words per minute.")
-def run(routine: str, dry_run: bool, as_json: bool, rate: int | None) -> None:
+def run(routine: str, dry_run: bool, as_json: bool, estimate: bool, rate: int | None) -> None:
     """Coach ROUTINE out loud (a bundled name, a name in your folder, or a file).
 
     ROUTINE is looked up as a path first, then by name in your own folder
