@@ -138,8 +138,7 @@ def test_whole_session_plays_every_event_at_its_time(timeline: Timeline) -> None
         ("Plank", 1, "right", False),
     ]
     assert player.summary.line() == (  # type: ignore[attr-defined]
-        f"Completed at {_clock(timeline.total_ms)} of {_clock(timeline.total_ms)} in Workout "
-        "complete: 4 of 4 sets done."
+        f"Workout complete: 4 of 4 sets done in {_clock(timeline.total_ms)}."
     )
 
 

@@ -87,6 +87,33 @@ def cli() -> None:
     """
 
 
+def _voice_options(f: _F) -> _F:
+    f = click.option(
+        "--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume, 0.0 to 1.0."
+    )(f)
+    f = click.option(
+        "--rate", type=click.IntRange(80, 400), help="Speech rate in words per minute."
+    )(f)
+    f = click.option(
+        "--voice", "voice_id", metavar="ID", help="Voice id (see 'voicecoach voices')."
+    )(f)
+    return f
+
+
+def _progress(label: str) -> Callable[[int, int], None] | None:
+    """A one-line progress counter on a terminal's stderr; None when stderr is not one."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo(err=True)
+
+    return report
+
+
 @cli.command(epilog=EPILOG_RUN)
 @_routine_argument()
 @click.option("--dry-run", is_flag=True, help="Print every cue with its time; speak nothing.")
@@ -96,28 +123,100 @@ def cli() -> None:
     is_flag=True,
     help="With --dry-run: estimate phrase lengths from words and rate instead of measuring them.",
 )
-@click.option("--rate", type=click.IntRange(80, 400), help="Speech rate in words per minute.")
-def run(routine: str, dry_run: bool, as_json: bool, estimate: bool, rate: int | None) -> None:
+@_voice_options
+@click.option("--plain", is_flag=True, help="One plain line per event instead of the live panel.")
+@click.option("--start-at", metavar="EXERCISE", help="Start at this exercise (its name).")
+@click.option(
+    "--resume", is_flag=True, help="Start at the first set not done in the last interrupted run."
+)
+@click.option(
+    "--require-audio",
+    is_flag=True,
+    help="Fail (exit 3) instead of going on without speech or sound.",
+)
+@click.option("--no-history", is_flag=True, help="Do not record this session.")
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="History database file (default: in your data folder).",
+)
+def run(
+    routine: str,
+    dry_run: bool,
+    as_json: bool,
+    estimate: bool,
+    voice_id: str | None,
+    rate: int | None,
+    volume: float | None,
+    plain: bool,
+    start_at: str | None,
+    resume: bool,
+    require_audio: bool,
+    no_history: bool,
+    history_path: Path | None,
+) -> None:
     """Coach ROUTINE out loud (a bundled name, a name in your folder, or a file).
 
     ROUTINE is looked up as a path first, then by name in your own folder
     (~/.config/voicecoach/routines), then among the bundled routines.
+
+    While it plays, in a terminal: space pauses and resumes, n skips to the
+    next phase, b goes back to the start of the set, q quits. Ctrl-C stops
+    at once with a summary (exit status 130). Every session is recorded in
+    the workout history unless --no-history is given.
+
+    --dry-run prints the session instead, with phrase lengths measured from
+    the voice when one is installed (synthesizing into the speech cache),
+    or estimated with --estimate or when there is no voice.
     """
-    from voicecoach.compiler import compile_routine
-    from voicecoach.dryrun import format_text, to_json
-    from voicecoach.durations import EstimatedDurations
+    from voicecoach.session import RunOptions, dry_run_timeline, run_routine
 
     loaded = _load(routine)
     if as_json and not dry_run:
         raise click.UsageError("--json goes with --dry-run")
-    timeline = compile_routine(loaded, EstimatedDurations(rate or loaded.voice.rate))
-    _print_warnings(timeline)
-    if not dry_run:
-        raise click.UsageError("speaking the session needs --dry-run for now")
-    if as_json:
-        click.echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
-    else:
-        click.echo(format_text(loaded, timeline), nl=False)
+    if estimate and not dry_run:
+        raise click.UsageError("--estimate goes with --dry-run")
+    if dry_run:
+        from voicecoach.dryrun import format_text, to_json
+
+        timeline, voice = dry_run_timeline(
+            loaded,
+            voice_id=voice_id,
+            rate=rate,
+            volume=volume,
+            estimate=estimate,
+            on_progress=_progress("measuring phrases"),
+        )
+        _print_warnings(timeline)
+        if as_json:
+            click.echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
+        else:
+            click.echo(format_text(loaded, timeline, voice=voice), nl=False)
+        return
+    options = RunOptions(
+        voice_id=voice_id,
+        rate=rate,
+        volume=volume,
+        plain=plain,
+        start_at=start_at,
+        resume=resume,
+        require_audio=require_audio,
+        history=not no_history,
+        history_path=history_path,
+    )
+    live = not plain and sys.stdout.isatty()
+    result = run_routine(
+        loaded,
+        options,
+        out=sys.stdout,
+        notify=lambda message: click.echo(message, err=True),
+        interactive=sys.stdin.isatty(),
+        live=live,
+    )
+    click.echo(result.summary.line())
+    if result.summary.outcome.value == "interrupted":
+        sys.exit(130)
 
 
 @cli.command()

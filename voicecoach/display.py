@@ -38,6 +38,9 @@ class PlainDisplay:
     def message(self, text: str) -> None:
         self._line(text)
 
+    def retimed(self, timeline: Timeline) -> None:
+        """Lines carry their own times: nothing to redraw."""
+
     def close(self) -> None:
         self.out.flush()
 
@@ -93,6 +96,14 @@ class LiveDisplay:
 
     def message(self, text: str) -> None:
         self._message = text
+        self._draw()
+
+    def retimed(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        if self._phase is not None:
+            self._phase = timeline.phases[self._phase.index]
+            nxt = self._phase.index + 1
+            self._upcoming = timeline.phases[nxt] if nxt < len(timeline.phases) else None
         self._draw()
 
     def close(self) -> None:

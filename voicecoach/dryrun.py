@@ -63,9 +63,12 @@ def short_clock(ms: int) -> str:
 _KIND_WORD = {"phase": "phase", EventKind.SPEAK.value: "say", EventKind.BEEP.value: "beep"}
 
 
-def header(routine: Routine, timeline: Timeline) -> list[str]:
+def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> list[str]:
     """The dry run's first lines: name, total time, sets, and where phrase lengths came from."""
-    lengths = "measured from the voice" if timeline.measured else "estimated (no voice used)"
+    if timeline.measured:
+        lengths = f"measured from the voice {voice}" if voice else "measured from the voice"
+    else:
+        lengths = "estimated from words and rate (no voice used)"
     return [
         routine.name,
         f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}), "
@@ -84,9 +87,10 @@ def format_lines(timeline: Timeline) -> list[str]:
     return out
 
 
-def format_text(routine: Routine, timeline: Timeline) -> str:
+def format_text(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> str:
     """The whole dry run as text, header first."""
-    return "\n".join([*header(routine, timeline), "", *format_lines(timeline)]) + "\n"
+    lines = [*header(routine, timeline, voice=voice), "", *format_lines(timeline)]
+    return "\n".join(lines) + "\n"
 
 
 def to_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:

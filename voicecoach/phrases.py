@@ -229,6 +229,9 @@ class Phrases:
     def switch_sides(self, side: str) -> str:
         return f"Wechsel: Seite {side}." if self._de else f"Switch: {side} side."
 
+    def paused(self) -> str:
+        return "Angehalten." if self._de else "Paused."
+
     def halfway(self) -> str:
         return "Halbzeit." if self._de else "Halfway."
 

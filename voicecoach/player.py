@@ -12,6 +12,7 @@ boundaries are never dropped: they carry the display and the record of finished 
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -27,6 +28,8 @@ LATE_DROP_MS = 1000
 RESUME_COUNTDOWN_S = 3
 #: How often a live display is refreshed between events.
 DISPLAY_EVERY_S = 0.1
+#: How often the player looks for a better timeline while one is being prepared.
+OFFER_POLL_S = 0.05
 
 
 class Outcome(StrEnum):
@@ -70,6 +73,8 @@ class Display(Protocol):
 
     def message(self, text: str) -> None: ...
 
+    def retimed(self, timeline: Timeline) -> None: ...
+
 
 class Recorder(Protocol):
     """Told of every set as it finishes (history)."""
@@ -99,6 +104,9 @@ class PlayStats:
     #: Timeline position and clock reading when the session ended (for drift measurements).
     end_position_ms: int = 0
     end_lateness_ms: float = 0.0
+    #: Timelines offered while playing (see :meth:`Player.offer`): taken, and turned down.
+    offers_taken: int = 0
+    offers_refused: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,17 +125,13 @@ class Summary:
         """One line for the terminal."""
         from voicecoach.dryrun import clock as fmt
 
-        where = f" in {self.last_phase.label}" if self.last_phase else ""
-        head = {
-            Outcome.COMPLETED: "Completed",
-            Outcome.QUIT: "Quit",
-            Outcome.INTERRUPTED: "Interrupted",
-        }[self.outcome]
         skipped = f", {self.sets_skipped} skipped" if self.sets_skipped else ""
-        return (
-            f"{head} at {fmt(self.position_ms)} of {fmt(self.total_ms)}{where}: "
-            f"{self.sets_done} of {self.sets_total} sets done{skipped}."
-        )
+        sets = f"{self.sets_done} of {self.sets_total} sets done{skipped}"
+        if self.outcome is Outcome.COMPLETED:
+            return f"Workout complete: {sets} in {fmt(self.total_ms)}."
+        head = "Quit" if self.outcome is Outcome.QUIT else "Interrupted"
+        where = f" in {self.last_phase.label}" if self.last_phase else ""
+        return f"{head} at {fmt(self.position_ms)} of {fmt(self.total_ms)}{where}: {sets}."
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,8 @@ class Player:
         self._skipped_sets: set[int] = set()
         self._anchor = 0.0
         self._pos = 0
+        self._offers: queue.SimpleQueue[Timeline | None] = queue.SimpleQueue()
+        self._expecting = False
 
     @staticmethod
     def _merge(timeline: Timeline) -> list[_Item]:
@@ -191,6 +197,65 @@ class Player:
             items.append(_Item(phase.start_ms, phase, None))
         items += [_Item(e.at_ms, None, e) for e in events[k:]]
         return items
+
+    # -- a better timeline, while playing ------------------------------------------------------
+
+    def expect_offer(self) -> None:
+        """Say that :meth:`offer` will be called: the player then looks for it often."""
+        self._expecting = True
+
+    def offer(self, timeline: Timeline | None) -> None:
+        """Hand over a timeline of the same routine with better phrase lengths (any thread).
+
+        The player takes it if the phase it is in is the same in both, relative to the phase's
+        start, and continues on it from the same point; otherwise it keeps its own. None says
+        that no timeline is coming after all.
+        """
+        self._offers.put(timeline)
+
+    def _take_offer(self) -> bool:
+        """Swap in an offered timeline; True if the position moved to a new timeline."""
+        swapped = False
+        while True:
+            try:
+                new = self._offers.get_nowait()
+            except queue.Empty:
+                return swapped
+            self._expecting = False
+            if new is not None:
+                swapped = self._swap(new) or swapped
+
+    def _swap(self, new: Timeline) -> bool:
+        old, current = self.timeline, self._current
+        if current is None or len(new.phases) != len(old.phases):
+            self.stats.offers_refused += 1
+            return False
+        k = current.index
+        old_phase, new_phase = old.phases[k], new.phases[k]
+
+        def relative(tl: Timeline, phase: Phase) -> list[tuple[int, str, int]]:
+            return [(e.at_ms - phase.start_ms, e.text, e.duration_ms) for e in tl.events_in(phase)]
+
+        if (
+            old_phase.kind is not new_phase.kind
+            or old_phase.duration_ms != new_phase.duration_ms
+            or relative(old, old_phase) != relative(new, new_phase)
+        ):
+            self.stats.offers_refused += 1
+            return False
+        offset = self._pos - self._phase_item[k]
+        self.timeline = new
+        self._items = self._merge(new)
+        self._phase_item = {
+            it.phase.index: i for i, it in enumerate(self._items) if it.phase is not None
+        }
+        self._pos = self._phase_item[k] + offset
+        self._anchor -= (new_phase.start_ms - old_phase.start_ms) / 1000
+        self._current = new_phase
+        self.stats.offers_taken += 1
+        if self.display is not None:
+            self.display.retimed(new)
+        return True
 
     # -- positions ---------------------------------------------------------------------------
 
@@ -267,13 +332,17 @@ class Player:
                 return False
             wake = deadline
             if self.live_refresh and self.display is not None:
-                wake = min(deadline, now + DISPLAY_EVERY_S)
+                wake = min(wake, now + DISPLAY_EVERY_S)
+            if self._expecting:
+                wake = min(wake, now + OFFER_POLL_S)
             if self.clock.wait_until(wake, self.keys.fileno()):
                 key = self.keys.read()
                 if key is not None and self._key(key):
                     return True
             elif wake < deadline and self.display is not None:
                 self.display.progress(self.position_ms())
+            if self._take_offer():
+                return True
 
     # -- what happens at a deadline ------------------------------------------------------------
 
