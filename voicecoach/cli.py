@@ -303,6 +303,47 @@ def schema() -> None:
     click.echo(json.dumps(routine_schema(), indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@click.option(
+    "--language", "-l", metavar="LANG", help="Only voices for this language (en, de, ...)."
+)
+def voices(language: str | None) -> None:
+    """List the installed voices: id, name and languages.
+
+    \b
+    Example:
+      voicecoach voices --language de
+    """
+    from voicecoach.speech import list_voices
+
+    found = list_voices(language)
+    width = max((len(v.id) for v in found), default=0)
+    for voice in found:
+        click.echo(f"{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
+    if not found:
+        click.echo(f"no voice speaks {language!r}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("text")
+@_voice_options
+@click.option("--language", "-l", default="en", show_default=True, help="Language of TEXT.")
+def say(
+    text: str, voice_id: str | None, rate: int | None, volume: float | None, language: str
+) -> None:
+    """Speak TEXT once, to try a voice, rate and volume before putting them in a routine.
+
+    \b
+    Example:
+      voicecoach say "Breathe in and brace." --voice gmw/en-gb --rate 150
+    """
+    from voicecoach.session import say_once
+
+    clip = say_once(text, language=language, voice_id=voice_id, rate=rate, volume=volume)
+    click.echo(f"{clip.duration_ms / 1000:.2f} s")
+
+
 def main() -> None:
     """The console entry point."""
     cli(prog_name="voicecoach")

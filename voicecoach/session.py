@@ -499,3 +499,31 @@ def _resume_point(
         )
     done = store.resume_point(routine.name, content_hash=digest)
     return done, last.id
+
+
+def say_once(
+    text: str,
+    *,
+    language: str = "en",
+    voice_id: str | None = None,
+    rate: int | None = None,
+    volume: float | None = None,
+    clock: Clock | None = None,
+    sink: Sink | None = None,
+) -> Clip:
+    """Speak `text` once with the given settings and wait until it has been played."""
+    from voicecoach.audio import open_audio_sink
+    from voicecoach.clock import MonotonicClock
+
+    routine = Routine("say", (), (), (), language=language)
+    cache = open_speech(routine, voice_id=voice_id, rate=rate, volume=volume)
+    clip = cache.clip(text)
+    sink = sink if sink is not None else open_audio_sink()
+    clock = clock or MonotonicClock()
+    try:
+        with sigterm_as_interrupt():
+            sink.play(clip)
+            clock.wait_until(clock.now() + clip.duration_ms / 1000)
+    finally:
+        sink.close()
+    return clip
