@@ -417,6 +417,7 @@ def test_phrase_without_sound_is_cached_as_silence(
     assert PhraseCache(tmp_path, synthesizer=espeak_synth).ensure([text]) == 0
 
 
+@pytest.mark.speech
 def test_settings_must_match_the_synthesizer(espeak_synth: EspeakNgSynthesizer) -> None:
     with pytest.raises(ValueError, match="differ"):
         PhraseCache(Path("."), synthesizer=espeak_synth, settings=SpeechSettings(engine="pyttsx3"))
