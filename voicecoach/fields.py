@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from voicecoach.errors import Problem, SourcePos
 from voicecoach.model import Cue, Reps, Tempo, WorkKind
-from voicecoach.yamlsource import Map, Node, Scalar, Seq, describe, is_number
+from voicecoach.yamlsource import Map, Node, Scalar, Seq, describe, is_number, quote
 
 WORK_KEYS = ("reps", "hold", "duration")
 CUE_KINDS = ("intro", "setup", "during", "finish")
@@ -387,7 +387,7 @@ class Checker:
             else:
                 label = " ".join(item.value.split())
                 if label in labels:
-                    self.problem(item.pos, f"side '{label}' is listed twice")
+                    self.problem(item.pos, f"side {quote(label)} is listed twice")
                     ok = False
                 labels.append(label)
         return tuple(labels) if ok else None
@@ -452,8 +452,8 @@ def unknown_key(key: str, place: Place) -> str:
     """The message for a key that `place` does not have, with the closest one it does."""
     match = suggest(key, place.allowed)
     if match:
-        return f"unknown key '{key}' {place.where}; did you mean '{match}'?"
-    return f"unknown key '{key}' {place.where}; expected one of {', '.join(place.allowed)}"
+        return f"unknown key {quote(key)} {place.where}; did you mean '{match}'?"
+    return f"unknown key {quote(key)} {place.where}; expected one of {', '.join(place.allowed)}"
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:

@@ -16,7 +16,15 @@ from pathlib import Path
 from voicecoach import resources
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.fields import LIBRARY_ENTRY, LIBRARY_TOP, Checker, Fields, parse_fields
-from voicecoach.yamlsource import Map, decode_source, describe, parse_yaml, read_source_file
+from voicecoach.yamlsource import (
+    Map,
+    decode_source,
+    describe,
+    parse_yaml,
+    quote,
+    read_error,
+    read_source_file,
+)
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,9 @@ def load_library(path: Path) -> dict[str, LibraryEntry]:
     """
     try:
         library = read_library(path, filename=str(path))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise RoutineError(
-            [Problem(SourcePos(str(path), 1, 1), f"cannot read the file: {_reason(exc)}")]
+            [Problem(SourcePos(str(path), 1, 1), f"cannot read the file: {read_error(exc)}")]
         ) from None
     if library.problems:
         raise RoutineError(sorted(library.problems, key=lambda p: p.pos))
@@ -133,12 +141,12 @@ def parse_library(data: bytes | str, *, filename: str, path: Path) -> LibraryFil
         if not key.text or any(c.isspace() for c in key.text):
             check.problem(
                 key.pos,
-                f"library id '{key.text}' must be one word without spaces, like 'band-row'",
+                f"library id {quote(key.text)} must be one word without spaces, like 'band-row'",
             )
         if not isinstance(value, Map):
             check.problem(
                 value.pos,
-                f"library entry '{key.text}' must be a mapping of exercise fields, "
+                f"library entry {quote(key.text)} must be a mapping of exercise fields, "
                 f"got {describe(value)}",
             )
             fields = Fields(pos=value.pos)
@@ -196,13 +204,3 @@ class LibrarySearch:
     def problems(self) -> tuple[Problem, ...]:
         """The problems of the bundled library files read so far."""
         return tuple(p for lib in self._bundled or () for p in lib.problems)
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, IsADirectoryError):
-        return "it is a folder"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or str(exc)

@@ -56,8 +56,18 @@ from voicecoach.model import (
     Voice,
     WorkKind,
 )
-from voicecoach.yamlsource import Map, Node, Scalar, Seq, decode_source, describe, parse_yaml
-from voicecoach.yamlsource import read_source_file as _read_source_file
+from voicecoach.yamlsource import (
+    Map,
+    Node,
+    Scalar,
+    Seq,
+    decode_source,
+    describe,
+    parse_yaml,
+    quote,
+    read_error,
+    read_source_file,
+)
 
 __all__ = ["load_routine", "load_routine_text"]
 
@@ -83,10 +93,10 @@ def load_routine(path: Path) -> Routine:
     """
     filename = str(path)
     try:
-        text = _read_source_file(path, filename=filename, kind="routine")
-    except OSError as exc:
+        text = read_source_file(path, filename=filename, kind="routine")
+    except (OSError, ValueError) as exc:
         raise RoutineError(
-            [Problem(SourcePos(filename, 1, 1), f"cannot read the file: {_reason(exc)}")]
+            [Problem(SourcePos(filename, 1, 1), f"cannot read the file: {read_error(exc)}")]
         ) from None
     return _load(text, filename=filename, base_dir=path.parent, source=path)
 
@@ -238,12 +248,13 @@ class _RoutineBuilder:
             except FileNotFoundError:
                 self.check.problem(
                     item.pos,
-                    f"library file '{item.value}' not found (looked for {path.absolute()})",
+                    f"library file {quote(item.value)} not found "
+                    f"(looked for {quote(str(path.absolute()))})",
                 )
                 continue
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 self.check.problem(
-                    item.pos, f"cannot read library file '{item.value}': {_reason(exc)}"
+                    item.pos, f"cannot read library file {quote(item.value)}: {read_error(exc)}"
                 )
                 continue
             self.library_problems.extend(library.problems)
@@ -368,7 +379,7 @@ class _RoutineBuilder:
         work = None if work_layer is None else work_layer.work
         if work is None:
             if entry is not None or not own.sets_key("use"):
-                tail = "" if entry is None else f" (nor does library entry '{own.use}')"
+                tail = "" if entry is None else f" (nor does library entry {quote(own.use or '')})"
                 check.problem(
                     node.pos,
                     "an exercise needs exactly one of 'reps', 'hold' or 'duration'; "
@@ -378,7 +389,7 @@ class _RoutineBuilder:
             if work_layer is own:
                 origin = f"sets '{work.kind}' instead"
             elif entry is not None and work_layer is entry.fields:
-                origin = f"gets '{work.kind}' from library entry '{own.use}'"
+                origin = f"gets '{work.kind}' from library entry {quote(own.use or '')}"
             else:
                 origin = f"gets '{work.kind}' from 'defaults'"
             check.problem(
@@ -390,7 +401,7 @@ class _RoutineBuilder:
             if entry is not None:
                 check.problem(
                     node.pos,
-                    f"an exercise needs a 'name'; library entry '{own.use}' has none",
+                    f"an exercise needs a 'name'; library entry {quote(own.use or '')} has none",
                 )
             elif not own.sets_key("use"):
                 check.problem(node.pos, "an exercise needs a 'name' or a library exercise in 'use'")
@@ -446,20 +457,10 @@ class _RoutineBuilder:
             match = suggest(own.use, sorted(self.search.ids()))
             hint = f"did you mean '{match}'?" if match else "no library has an exercise by that id"
             self.check.problem(
-                own.value_pos["use"], f"unknown exercise '{own.use}' in 'use'; {hint}"
+                own.value_pos["use"], f"unknown exercise {quote(own.use)} in 'use'; {hint}"
             )
         return entry
 
 
 def _first(*values: int | None, default: int) -> int:
     return next((v for v in values if v is not None), default)
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, IsADirectoryError):
-        return "it is a folder"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or type(exc).__name__

@@ -88,10 +88,16 @@ def describe(node: Node) -> str:
         return "a list"
     if isinstance(node.value, str):
         text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-        return json.dumps(text, ensure_ascii=False)
+        return json.dumps(text, ensure_ascii=not text.isprintable())
     if node.value is None and node.text in ("", "~"):
         return "nothing"
     return node.text
+
+
+def quote(text: str) -> str:
+    """Text written by the author as messages show it: in single quotes, or escaped as JSON
+    when it holds characters that cannot be shown (a line break in a key, say)."""
+    return f"'{text}'" if text.isprintable() else json.dumps(text)
 
 
 def is_number(node: Node | None) -> bool:
@@ -114,6 +120,19 @@ def read_source_file(path: Path, *, filename: str, kind: str) -> str:
             raise _too_big(size, filename, kind)
         data = f.read(MAX_FILE_BYTES + 1)
     return decode_source(data, filename=filename, kind=kind)
+
+
+def read_error(exc: OSError | ValueError) -> str:
+    """Why a file could not be read, in a few words."""
+    if isinstance(exc, ValueError):
+        return "the path holds a character no file name can have"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__
 
 
 def decode_source(data: bytes | str, *, filename: str, kind: str) -> str:
@@ -346,7 +365,7 @@ class _Converter:
             if first is not None:
                 where = _where(first.pos, key.pos)
                 self.problems.append(
-                    Problem(key.pos, f"duplicate key '{key.text}'; it is already set {where}")
+                    Problem(key.pos, f"duplicate key {quote(key.text)}; it is already set {where}")
                 )
                 continue
             seen[key.text] = key
