@@ -61,6 +61,9 @@ atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 ALSA_CONFIG_HOME = _SESSION_DIR / "config"
 write_alsa_config(ALSA_CONFIG_HOME)
 os.environ["XDG_CONFIG_HOME"] = str(ALSA_CONFIG_HOME)
+# The speech cache and the workout history of this test run: never the user's own.
+os.environ["XDG_CACHE_HOME"] = str(_SESSION_DIR / "cache")
+os.environ["XDG_DATA_HOME"] = str(_SESSION_DIR / "data")
 # Plays outside the alsa_capture fixture land here rather than in /tmp.
 os.environ["SA_CAPTURE_DIR"] = str(_SESSION_DIR / "capture")
 (_SESSION_DIR / "capture").mkdir()
