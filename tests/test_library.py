@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from voicecoach import resources
 from voicecoach.errors import RoutineError, SourcePos
 from voicecoach.library import bundled_library, load_library
-from voicecoach.loader import load_routine
+from voicecoach.loader import load_routine, load_routine_text
 from voicecoach.model import Cue, Reps, Tempo, WorkKind
 
 DATA = Path(__file__).parent / "data"
@@ -229,3 +230,41 @@ def test_bundled_routine_loads(path: Path) -> None:
     routine = load_routine(path)
     assert routine.exercises
     assert routine.source == path
+
+
+# --- the user documentation ----------------------------------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "routine-format.md"
+
+
+def test_example_at_the_top_of_the_format_docs_loads() -> None:
+    example = re.search(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert example is not None
+    routine = load_routine_text(example.group(1), filename="example.yaml", base_dir=None)
+    assert [e.library_id for e in routine.all_exercises()] == [
+        "march-in-place",
+        "deadlift",
+        None,
+        "forearm-plank",
+        "superman-hold",
+        "child-pose",
+    ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    sorted(
+        {
+            m.split(": ", 1)[1].removesuffix("; put it in quotes to use it as text")
+            for case in LIBRARY_CASES
+            for m in case.values[1]
+        }
+    ),
+)
+def test_library_message_is_documented(message: str) -> None:
+    section = DOC.read_text(encoding="utf-8").split("## When a file cannot be used", 1)[1]
+    section = re.sub(r"```.*?```", "", section, flags=re.DOTALL)
+    patterns = [
+        re.sub(r"\\\{[^}]*\\\}|…", ".+?", re.escape(t)) for t in re.findall(r"`([^`\n]+)`", section)
+    ]
+    assert any(re.fullmatch(p, message) for p in patterns), message

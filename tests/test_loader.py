@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -987,10 +988,14 @@ CIRCUIT_CASES = [
     pytest.param(
         circuit("circuit: Core\nrounds: 3\nexercises: []"),
         [
-            "routine.yaml:5:16: a circuit's 'exercises' must be a list of at least one "
-            "exercise, got a list"
+            "routine.yaml:5:16: a circuit's 'exercises' must list at least one exercise",
         ],
         id="no-exercises",
+    ),
+    pytest.param(
+        circuit("circuit: Core\nrounds: 3\nexercises: {name: Plank, hold: 20}"),
+        ["routine.yaml:5:16: a circuit's 'exercises' must be a list, got a mapping"],
+        id="exercises-not-a-list",
     ),
     pytest.param(
         circuit("circuit: ''\nrounds: 3\nexercises: [{name: Plank, hold: 20}]"),
@@ -1626,3 +1631,32 @@ def test_edited_good_file_gives_a_routine_or_a_routine_error(
         at %= len(text) + 1
         text = text[:at] + typed + text[at + cut :]
     load_anything(text)
+
+
+# --- the user documentation lists every message ------------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "routine-format.md"
+QUOTE_HINT = "; put it in quotes to use it as text"
+
+
+def documented_message_patterns() -> list[re.Pattern[str]]:
+    """The message templates of the format's documentation, `{…}` standing for any text."""
+    section = DOC.read_text(encoding="utf-8").split("## When a file cannot be used", 1)[1]
+    patterns = []
+    section = re.sub(r"```.*?```", "", section, flags=re.DOTALL)
+    for template in re.findall(r"`([^`\n]+)`", section):
+        pattern = re.sub(r"\\\{[^}]*\\\}|…", ".+?", re.escape(template))
+        patterns.append(re.compile(pattern))
+    return patterns
+
+
+ALL_CASES = [*FILE_CASES, *TOP_CASES, *EXERCISE_CASES, *CIRCUIT_CASES]
+
+
+@pytest.mark.parametrize(
+    "message",
+    sorted({m.split(": ", 1)[1] for case in ALL_CASES for m in case.values[1]}),
+)
+def test_message_is_documented(message: str) -> None:
+    message = message.removesuffix(QUOTE_HINT)
+    assert any(p.fullmatch(message) for p in documented_message_patterns()), message

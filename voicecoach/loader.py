@@ -307,11 +307,14 @@ class _RoutineBuilder:
         exercises: list[Exercise] = []
         if "exercises" not in values:
             check.problem(node.pos, "a circuit needs 'exercises', a list of at least one exercise")
-        elif not isinstance(values["exercises"], Seq) or not values["exercises"].items:
+        elif not isinstance(values["exercises"], Seq):
             check.problem(
                 values["exercises"].pos,
-                "a circuit's 'exercises' must be a list of at least one exercise, "
-                f"got {describe(values['exercises'])}",
+                f"a circuit's 'exercises' must be a list, got {describe(values['exercises'])}",
+            )
+        elif not values["exercises"].items:
+            check.problem(
+                values["exercises"].pos, "a circuit's 'exercises' must list at least one exercise"
             )
         else:
             for inner in values["exercises"].items:
