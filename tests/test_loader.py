@@ -1556,13 +1556,13 @@ def load_anything(data: str | bytes) -> None:
         assert "\n" not in problem.message
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_any_text_gives_a_routine_or_a_routine_error(text: str) -> None:
     load_anything(text)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary())
 def test_any_bytes_give_a_routine_or_a_routine_error(data: bytes) -> None:
     load_anything(data)
@@ -1592,7 +1592,7 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.fixed_dictionaries(
         {},
@@ -1614,7 +1614,7 @@ def test_any_yaml_structure_gives_a_routine_or_a_routine_error(doc: dict[str, ob
     load_anything(yaml.safe_dump(doc, allow_unicode=True))
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(st.integers(min_value=0, max_value=2000), st.integers(0, 8), st.text(max_size=6)),

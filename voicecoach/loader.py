@@ -88,8 +88,8 @@ _DEFAULT_CIRCUIT_REST_MS = 0
 def load_routine(path: Path) -> Routine:
     """Load and check the routine file at `path`; its `library:` paths are relative to it.
 
-    >>> load_routine(Path("routines/back-basics.yaml")).name  # doctest: +SKIP
-    'Back basics'
+    >>> load_routine(Path("routines/home-back-basics.yaml")).name  # doctest: +SKIP
+    'Home Back Basics'
     """
     filename = str(path)
     try:
