@@ -41,7 +41,8 @@ class _Room:
     taken: list[tuple[int, int]] = field(default_factory=list)
 
     def fits(self, at: int, length: int) -> bool:
-        if at < self.start or at + length > self.end:
+        # The next phase may start with a sound of its own: keep the gap before it too.
+        if at < self.start or at + length > self.end - GAP_MS:
             return False
         return all(at + length + GAP_MS <= s or at >= e + GAP_MS for s, e in self.taken)
 
@@ -53,7 +54,7 @@ class _Room:
         """Free stretches inside [lo, hi], already shrunk by GAP_MS next to taken sounds."""
         out: list[tuple[int, int]] = []
         cursor = max(lo, self.start)
-        limit = min(hi, self.end)
+        limit = min(hi, self.end - GAP_MS)
         for s, e in self.taken:
             if e + GAP_MS <= cursor:
                 continue
