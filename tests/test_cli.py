@@ -133,3 +133,25 @@ def test_routine_names_complete() -> None:
 def test_json_needs_dry_run() -> None:
     result = invoke("run", "home-back-basics", "--json")
     assert result.exit_code == 2
+
+
+def test_installed_command_finds_bundled_files_from_any_folder(tmp_path: Path) -> None:
+    """The console script, run from an unrelated folder, finds routines, library and sounds."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "voicecoach"
+    result = subprocess.run(
+        [str(exe), "run", "full-body-a", "--dry-run", "--estimate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Full Body A")
+    code = "from voicecoach.audio import load_beeps; print(len(load_beeps()))"
+    beeps = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert beeps.stdout.strip() == "6"
