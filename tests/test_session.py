@@ -398,6 +398,8 @@ def _line_of(timeline: Timeline, phase: Phase) -> int:
     ("name", "suggestion"),
     [
         pytest.param("broomstik row", "Broomstick Row", id="typo"),
+        pytest.param("BROOMSTIK ROW", "Broomstick Row", id="typo-in-capitals"),
+        pytest.param("cat cwo", "Cat-Cow", id="typo-without-dash"),
         pytest.param("upper-body lfit", "Upper Body Lift", id="typo-with-dash"),
     ],
 )

@@ -144,8 +144,9 @@ def find_start(timeline: Timeline, name: str) -> int:
     for exercise, index in names.items():
         if norm(exercise) == wanted:
             return index
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    by_norm = {norm(exercise): exercise for exercise in names}
+    close = difflib.get_close_matches(wanted, list(by_norm), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(by_norm[c] for c in close)}?" if close else ""
     raise UsageError(f"no exercise {name!r} in this routine{hint} (it has: {', '.join(names)})")
 
 
