@@ -298,6 +298,8 @@ class RunOptions:
     require_audio: bool = False
     history: bool = True
     history_path: Path | None = None
+    #: How long to wait for another voicecoach writing to the history; None: the store's default.
+    history_busy_timeout_s: float | None = None
     cache_root: Path | None = None
 
 
@@ -400,7 +402,7 @@ def run_routine(
     display = LiveDisplay(timeline, title=routine.name) if live else PlainDisplay(out)
     session_id = recorder.start_session(
         routine_name=routine.name,
-        routine_path=str(routine.source) if routine.source else None,
+        routine_path=str(routine.source.resolve()) if routine.source else None,
         content_hash=_hash(routine),
         started_at=_now(),
         resumes=resumes,
@@ -470,14 +472,17 @@ def _open_history(
     options: RunOptions, notify: Callable[[str], None]
 ) -> tuple[HistoryStore | None, SafeRecorder]:
     """The history store (None when off) and a recorder that never stops the workout."""
-    from voicecoach.history import HistoryError, HistoryStore, SafeRecorder
+    from voicecoach.history import DEFAULT_BUSY_TIMEOUT_S, HistoryError, HistoryStore, SafeRecorder
 
     if not options.history:
         if options.resume:
             raise UsageError("--resume needs the workout history: drop --no-history")
         return None, SafeRecorder(None, warn=notify)
+    busy = options.history_busy_timeout_s
     try:
-        store = HistoryStore.open(options.history_path)
+        store = HistoryStore.open(
+            options.history_path, busy_timeout_s=DEFAULT_BUSY_TIMEOUT_S if busy is None else busy
+        )
     except HistoryError as err:
         if options.resume:
             raise
