@@ -344,6 +344,81 @@ def say(
     click.echo(f"{clip.duration_ms / 1000:.2f} s")
 
 
+def _history_file_option(f: _F) -> _F:
+    return click.option(
+        "--history",
+        "history_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="History database file (default: in your data folder).",
+    )(f)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--routine", metavar="NAME", help="Only the sessions of this routine (its name).")
+@click.option(
+    "--limit",
+    metavar="N",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="How many sessions to list, newest first; 0 lists them all.",
+)
+@_history_file_option
+def history(as_json: bool, routine: str | None, limit: int, history_path: Path | None) -> None:
+    """List recent workouts, newest first: when, which routine, how it ended, sets and time.
+
+    A session stopped by Ctrl-C, a crash or a power cut is listed as
+    interrupted; 'voicecoach run ROUTINE --resume' carries on from it.
+    Reading never creates a history: when there is none yet, this says so
+    (and --json prints an empty list).
+
+    \b
+    Examples:
+      voicecoach history
+      voicecoach history --routine "Home Back Basics" --limit 5
+      voicecoach history --json | jq '.[0].status'
+    """
+    from voicecoach.stats import history_report
+
+    click.echo(history_report(history_path, routine=routine, limit=limit or None, as_json=as_json))
+
+
+@cli.command()
+@click.option(
+    "--weeks",
+    metavar="N",
+    type=click.IntRange(1, 520),
+    default=8,
+    show_default=True,
+    help="How many weeks to show, up to this one.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables and charts.")
+@_history_file_option
+def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
+    """Show what your workouts add up to, week by week, and your streak.
+
+    Sessions, sets and time per ISO week (Monday to Sunday), sets per
+    muscle group, and the streak: weeks in a row with at least one workout.
+    A session counts once at least one of its sets was done. Muscles come
+    from the exercise library and from the routine files the sessions were
+    played from. Reading never creates a history: when there is none yet,
+    this says so.
+
+    \b
+    Examples:
+      voicecoach stats
+      voicecoach stats --weeks 12
+      voicecoach stats --json | jq .streak_weeks
+    """
+    from datetime import datetime
+
+    from voicecoach.stats import stats_report
+
+    now = datetime.now().astimezone()
+    click.echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
+
+
 def main() -> None:
     """The console entry point."""
     cli(prog_name="voicecoach")

@@ -544,6 +544,14 @@ class HistoryStore:
             f"{where} ORDER BY s.id DESC LIMIT ?", (*params, -1 if limit is None else limit)
         )
 
+    def routine_names(self) -> list[str]:
+        """The names of the routines with at least one recorded session, in alphabetical order."""
+        with self._errors("read"):
+            rows = self._conn.execute(
+                "SELECT DISTINCT routine_name FROM sessions ORDER BY routine_name"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def session(self, session_id: int) -> SessionRecord | None:
         """One session by id, or None."""
         found = self._sessions("WHERE s.id = ?", (session_id,))
@@ -592,6 +600,26 @@ class HistoryStore:
             done.update(s.key for s in self.sets_for(session.id))
             session = None if session.resumes is None else self.session(session.resumes)
         return frozenset(done)
+
+
+def open_existing(
+    path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+) -> HistoryStore | None:
+    """The history at `path` (default: :func:`default_path`) to read, or None if there is none.
+
+    Reading never makes a history: where there is no file, nothing is created, not even the
+    folder. A file that is there is opened as :meth:`HistoryStore.open` opens it: a file that is
+    not a voicecoach history is refused, an older schema is migrated, and sessions left running
+    by a voicecoach that was stopped are marked interrupted.
+    """
+    path = default_path() if path is None else path
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass  # not ours to explain: opening says what is wrong and how to go on
+    return HistoryStore.open(path, busy_timeout_s=busy_timeout_s)
 
 
 class SafeRecorder:

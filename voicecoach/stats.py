@@ -2,7 +2,10 @@
 
 The numbers come from pure functions over recorded rows (:func:`compute_stats`), with the present
 moment passed in; :func:`collect_stats` only fetches the rows from a store first. The ``format_*``
-functions make the text the CLI prints; :func:`sessions_json` the data behind ``--json``.
+functions make the text the CLI prints; :func:`sessions_json` and :func:`stats_json` the data
+behind ``--json``. :func:`history_report` and :func:`stats_report` are the whole of the
+``history`` and ``stats`` commands: they read the history file (never creating one) and return
+what to print.
 
 The rules, in one place:
 
@@ -20,13 +23,15 @@ The rules, in one place:
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Final
 
-from voicecoach.history import HistoryStore, SessionRecord, SetRecord
+from voicecoach.history import HistoryStore, SessionRecord, SetRecord, default_path, open_existing
 
 #: Where sets of an exercise with no known muscles are counted.
 UNLISTED_MUSCLE: Final = "other"
@@ -292,3 +297,119 @@ def sessions_json(rows: Sequence[SessionRecord]) -> list[dict[str, Any]]:
         }
         for s in rows
     ]
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The statistics as a JSON-ready dict: weeks oldest first, muscles most worked first."""
+    return {
+        "weeks": [
+            {
+                "week": w.label,
+                "monday": w.monday.isoformat(),
+                "sessions": w.sessions,
+                "sets": w.sets,
+                "seconds": round(w.seconds, 3),
+            }
+            for w in stats.weeks
+        ],
+        "total": {
+            "sessions": stats.sessions,
+            "sets": stats.sets,
+            "seconds": round(stats.seconds, 3),
+        },
+        "sets_per_muscle": [{"muscle": m, "sets": n} for m, n in stats.sets_per_muscle],
+        "streak_weeks": stats.streak_weeks,
+    }
+
+
+def known_muscles(routine_paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Exercise name to muscles, from the bundled exercise library and the routine files given.
+
+    Sets are recorded under the name the routine gave the exercise, which may differ from the
+    library's (``name:`` beside ``use:``, a routine in German) or come from the routine's own
+    library; so the routines a history was played from are read again where their files still
+    exist. They override the library, and a later path overrides an earlier one: pass the
+    newest last. A path that is relative (it could point anywhere now), missing, unreadable or no
+    longer a valid routine is passed over, and its exercises count under what the library says
+    or under :data:`UNLISTED_MUSCLE`.
+    """
+    from voicecoach.errors import RoutineError
+    from voicecoach.library import bundled_library
+    from voicecoach.loader import load_routine
+
+    muscles = {
+        entry.name: entry.muscles
+        for entry in bundled_library().values()
+        if entry.name is not None and entry.muscles
+    }
+    for name in dict.fromkeys(routine_paths):
+        path = Path(name)
+        if not path.is_absolute() or not path.is_file():
+            continue
+        try:
+            routine = load_routine(path)
+        except RoutineError:
+            continue
+        muscles.update((e.name, e.muscles) for e in routine.all_exercises() if e.muscles)
+    return muscles
+
+
+def _no_history(path: Path) -> str:
+    return f"No workouts recorded yet: there is no history at {path}."
+
+
+def history_report(
+    path: Path | None,
+    *,
+    routine: str | None = None,
+    limit: int | None = 20,
+    as_json: bool = False,
+) -> str:
+    """What ``voicecoach history`` prints: the latest sessions as a table, or as JSON.
+
+    `path` None is the default history; `limit` None lists every session. With no history file
+    at all, nothing is created: the text says so, and the JSON is an empty list.
+    """
+    path = default_path() if path is None else path
+    store = open_existing(path)
+    if store is None:
+        return "[]" if as_json else _no_history(path)
+    with store:
+        rows = store.recent_sessions(limit, routine=routine)
+        names = store.routine_names() if routine is not None and not rows else []
+    if as_json:
+        return json.dumps(sessions_json(rows), indent=2, ensure_ascii=False)
+    if routine is not None and not rows:
+        known = f"; sessions were recorded of: {', '.join(names)}" if names else ""
+        return f"No workouts of {routine!r} recorded yet{known}."
+    return format_sessions_table(rows)
+
+
+def stats_report(
+    path: Path | None,
+    *,
+    now: datetime,
+    weeks: int = DEFAULT_WEEKS,
+    as_json: bool = False,
+    width: int = 60,
+) -> str:
+    """What ``voicecoach stats`` prints: :func:`format_stats`, or :func:`stats_json` as JSON.
+
+    `path` None is the default history. Exercises are mapped to muscles by
+    :func:`known_muscles`, from the routine files the sessions were played from. With no history
+    file at all, nothing is created: the text says so, and the JSON holds empty weeks.
+    """
+    path = default_path() if path is None else path
+    store = open_existing(path)
+    if store is None:
+        if not as_json:
+            return _no_history(path)
+        stats = compute_stats((), (), muscles={}, now=now, weeks=weeks)
+    else:
+        with store:
+            played = store.recent_sessions(None)
+            muscles = known_muscles(s.routine_path for s in reversed(played) if s.routine_path)
+            stats = collect_stats(store, muscles=muscles, now=now, weeks=weeks)
+    if as_json:
+        return json.dumps(stats_json(stats), indent=2, ensure_ascii=False)
+    return format_stats(stats, width=width)
