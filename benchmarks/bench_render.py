@@ -1,0 +1,183 @@
+"""Render speed and memory: sessions of 15 and 60 minutes, each render in a fresh process.
+
+Targets (docs/DESIGN.md): a 60-minute session renders at least 300 times faster than real time,
+and memory stays flat in session length (the same peak for 15 and 60 minutes).
+
+The sessions are the bundled routines compiled one after the other (phrase lengths estimated)
+and cut to length, so their density of phrases, counts and beeps is a real one, and a longer
+session has more distinct phrases. Phrases are synthetic 22050 Hz mono clips as long as the
+timeline says (espeak-ng's format), taken from one fixed buffer so that the clip source itself
+holds nothing; beeps are the shipped ones. Each configuration is rendered in its own process,
+once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemalloc (peak of
+Python allocations; slower, so not timed).
+
+    python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from voicecoach.beeps import Beep
+from voicecoach.clip import Clip
+from voicecoach.compiler import compile_routine
+from voicecoach.durations import EstimatedDurations
+from voicecoach.loader import load_routine
+from voicecoach.render import render_timeline
+from voicecoach.resources import bundled_routines, sounds_dir
+from voicecoach.timeline import Event, EventKind, Phase, Timeline
+
+#: name: (suffix, rate, channels, background)
+CONFIGS: dict[str, tuple[str, int, int, float | None]] = {
+    "wav-22k": ("wav", 22050, 1, None),
+    "wav-44k-stereo": ("wav", 44100, 2, None),
+    "wav-22k-bg": ("wav", 22050, 1, 0.02),
+    "wav-44k-stereo-bg": ("wav", 44100, 2, 0.02),
+    "flac-22k": ("flac", 22050, 1, None),
+    "flac-44k-stereo": ("flac", 44100, 2, None),
+    "ogg-22k": ("ogg", 22050, 1, None),
+    "mp3-22k": ("mp3", 22050, 1, None),
+}
+
+_RATE = 22050
+
+
+def session(minutes: int) -> Timeline:
+    """The bundled routines back to back, cut at `minutes`."""
+    target = minutes * 60_000
+    compiled = [
+        compile_routine(load_routine(path), EstimatedDurations())
+        for path in bundled_routines().values()
+    ]
+    phases: list[Phase] = []
+    events: list[Event] = []
+    offset = 0
+    for timeline in itertools.cycle(compiled):
+        if offset >= target:
+            break
+        first = len(phases)
+        for p in timeline.phases:
+            if p.start_ms + offset < target:
+                end = min(p.end_ms + offset, target)
+                phases.append(
+                    replace(p, index=first + p.index, start_ms=p.start_ms + offset, end_ms=end)
+                )
+        for e in timeline.events:
+            if e.at_ms + offset < target:
+                events.append(replace(e, at_ms=e.at_ms + offset, phase_index=first + e.phase_index))
+        offset += timeline.total_ms
+    return Timeline(tuple(phases), tuple(events), target)
+
+
+class SyntheticVoice:
+    """Speech-like clips (noise under a syllable-rate envelope), cut from one fixed buffer."""
+
+    def __init__(self, lengths: dict[str, int]) -> None:
+        self._lengths = lengths
+        seconds = 1 + max(lengths.values(), default=0) // 1000
+        n = seconds * _RATE
+        state = 12345
+        samples = bytearray()
+        for i in range(n):
+            state = (1103515245 * state + 12345) & 0x7FFF_FFFF
+            envelope = 0.5 + 0.5 * math.sin(2 * math.pi * 4 * i / _RATE)
+            value = int(((state >> 8) % 20000 - 10000) * envelope)
+            samples += value.to_bytes(2, "little", signed=True)
+        self._buffer = bytes(samples)
+
+    def clip(self, text: str) -> Clip:
+        frames = self._lengths[text] * _RATE // 1000
+        return Clip(self._buffer[: 2 * frames], _RATE)
+
+
+def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any]:
+    suffix, rate, channels, background = CONFIGS[config]
+    timeline = session(minutes)
+    lengths = {e.text: e.duration_ms for e in timeline.events if e.kind is EventKind.SPEAK}
+    voice = SyntheticVoice(lengths)
+    beeps = {b.value: Clip.from_wav(sounds_dir() / f"{b.value}.wav") for b in Beep}
+    out = folder / f"session-{minutes}-{config}.{suffix}"
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    result = render_timeline(
+        timeline,
+        clips=voice,
+        beeps=beeps,
+        out=out,
+        rate=rate,
+        channels=channels,
+        background=background,
+    )
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] if trace else None
+    out.unlink()
+    result.captions.unlink()
+    return {
+        "seconds": seconds,
+        "speed": timeline.total_ms / 1000 / seconds,
+        "size": result.size_bytes,
+        "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "base_rss_kib": base_rss,
+        "trace_peak": peak,
+        "phrases": len(lengths),
+        "events": len(timeline.events),
+    }
+
+
+def run_child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(minutes), config, str(folder)]
+    if trace:
+        command.append("--trace")
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=int, nargs="+", default=[15, 60])
+    parser.add_argument("--config", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
+    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--child", nargs=3, metavar=("MINUTES", "CONFIG", "FOLDER"))
+    parser.add_argument("--trace", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        minutes, config, folder = args.child
+        print(json.dumps(child(int(minutes), config, args.trace, Path(folder))))
+        return
+
+    print(
+        f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
+        f"{'x real':>7} {'MB':>7} {'maxrss MiB':>10} {'+ render':>8} {'trace MiB':>9}"
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        for config in args.config:
+            for minutes in args.minutes:
+                timed = run_child(minutes, config, False, Path(tmp))
+                traced = None if args.no_trace else run_child(minutes, config, True, Path(tmp))
+                peak = "-" if traced is None else f"{traced['trace_peak'] / 2**20:.2f}"
+                print(
+                    f"{config:<18} {minutes:>4} {timed['events']:>6} {timed['phrases']:>7} "
+                    f"{timed['seconds']:8.2f} {timed['speed']:7.0f} "
+                    f"{timed['size'] / 1e6:7.1f} {timed['rss_kib'] / 1024:10.1f} "
+                    f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
