@@ -138,7 +138,7 @@ def test_whole_session_plays_every_event_at_its_time(timeline: Timeline) -> None
         ("Plank", 1, "right", False),
     ]
     assert player.summary.line() == (  # type: ignore[attr-defined]
-        f"Workout complete: 4 of 4 sets done in {_clock(timeline.total_ms)}."
+        f"Workout complete: 3 of 3 sets done in {_clock(timeline.total_ms)}."
     )
 
 

@@ -181,7 +181,8 @@ def test_resume_starts_at_the_first_set_not_done(
     assert played.phases()[0] == first_phase
     assert played.phases()[-1] == "[done] Workout complete"
     assert played.notes == []
-    assert played.result.summary.sets_done == len(played_sets)
+    # The sides of one set count as one set in the summary.
+    assert played.result.summary.sets_done == len({key[:3] for key in played_sets})
     with HistoryStore.open(db) as store:
         new, previous = store.recent_sessions(10)
         assert previous.id == old

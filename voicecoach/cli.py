@@ -177,6 +177,8 @@ def run(
         raise click.UsageError("--json goes with --dry-run")
     if estimate and not dry_run:
         raise click.UsageError("--estimate goes with --dry-run")
+    if dry_run and (resume or start_at):
+        raise click.UsageError("--dry-run prints the whole session: drop --resume and --start-at")
     if dry_run:
         from voicecoach.dryrun import format_text, to_json
 

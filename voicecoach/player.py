@@ -292,13 +292,23 @@ class Player:
             self.position_ms() if outcome is not Outcome.COMPLETED else self.timeline.total_ms
         )
         self.stats.end_position_ms = position
+
+        def sets(indices: set[int]) -> set[tuple[int | None, int | None, int | None]]:
+            # The sides of one set are one set, as in Timeline.set_count().
+            phases = self.timeline.phases
+            return {
+                (phases[i].exercise_index, phases[i].round_number, phases[i].set_number)
+                for i in indices
+            }
+
+        done = sets(self._done_sets)
         return Summary(
             outcome=outcome,
             position_ms=position,
             total_ms=self.timeline.total_ms,
-            sets_done=len(self._done_sets),
-            sets_skipped=len(self._skipped_sets - self._done_sets),
-            sets_total=sum(1 for p in self.timeline.phases if p.is_work),
+            sets_done=len(done),
+            sets_skipped=len(sets(self._skipped_sets) - done),
+            sets_total=self.timeline.set_count(),
             last_phase=self._current,
         )
 

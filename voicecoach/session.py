@@ -340,88 +340,92 @@ def run_routine(
     from voicecoach.phrases import Phrases
     from voicecoach.player import NoKeys, Player
 
-    rate = options.rate if options.rate is not None else routine.voice.rate
-    audio = True
-    if sink is None:
-        try:
-            sink = open_audio_sink()
-        except AudioUnavailable as err:
-            if options.require_audio:
-                raise
-            notify(f"sound is off: {err}. The session goes on with text only.")
-            sink, audio = SilentSink(), False
-    cache = None
-    if audio:
-        try:
-            cache = open_speech(
-                routine,
-                voice_id=options.voice_id,
-                rate=options.rate,
-                volume=options.volume,
-                cache_root=options.cache_root,
-            )
-        except SpeechUnavailable as err:
-            if options.require_audio:
-                raise
-            notify(f"speech is off: {err}. The session goes on with beeps and text.")
-    beeps: dict[str, Clip] = {b.value: c for b, c in load_beeps().items()} if audio else {}
-
-    store, recorder = _open_history(options, notify)
-    done_sets: frozenset[SetKey] = frozenset()
-    resumes = None
-    if options.resume:
-        done_sets, resumes = _resume_point(store, routine)
-
-    def start(timeline: Timeline) -> int:
-        if options.start_at:
-            return find_start(timeline, options.start_at)
-        if options.resume:
-            found = resume_start(timeline, done_sets)
-            if found is None:
-                raise UsageError(
-                    f"nothing to resume: every set of {routine.name!r} was done last time"
+    with contextlib.ExitStack() as resources:
+        rate = options.rate if options.rate is not None else routine.voice.rate
+        audio = True
+        if sink is None:
+            try:
+                sink = open_audio_sink()
+            except AudioUnavailable as err:
+                if options.require_audio:
+                    raise
+                notify(f"sound is off: {err}. The session goes on with text only.")
+                sink, audio = SilentSink(), False
+        resources.callback(sink.close)
+        cache = None
+        if audio:
+            try:
+                cache = open_speech(
+                    routine,
+                    voice_id=options.voice_id,
+                    rate=options.rate,
+                    volume=options.volume,
+                    cache_root=options.cache_root,
                 )
-            return found
-        return 0
+            except SpeechUnavailable as err:
+                if options.require_audio:
+                    raise
+                notify(f"speech is off: {err}. The session goes on with beeps and text.")
+        beeps: dict[str, Clip] = {b.value: c for b, c in load_beeps().items()} if audio else {}
 
-    finisher = None
-    if cache is not None:
-        plan = plan_session(routine, cache, rate=rate, start=start)
-        timeline, start_phase = plan.timeline, plan.start_phase
-        if plan.pending:
-            finisher = Finisher(routine, cache, plan.pending)
-    else:
-        timeline = compile_routine(routine, EstimatedDurations(rate))
-        start_phase = start(timeline)
-    for warning in timeline.warnings:
-        notify(str(warning))
-    paused = Phrases(routine.language).paused()
-    clips = cache if cache is not None else _NoClips()
+        store, recorder = _open_history(options, notify)
+        if store is not None:
+            resources.callback(store.close)
+        done_sets: frozenset[SetKey] = frozenset()
+        resumes = None
+        if options.resume:
+            done_sets, resumes = _resume_point(store, routine)
 
-    display: LiveDisplay | PlainDisplay
-    display = LiveDisplay(timeline, title=routine.name) if live else PlainDisplay(out)
-    session_id = recorder.start_session(
-        routine_name=routine.name,
-        routine_path=str(routine.source.resolve()) if routine.source else None,
-        content_hash=_hash(routine),
-        started_at=_now(),
-        resumes=resumes,
-    )
-    player = Player(
-        timeline,
-        clips=clips,
-        beeps=beeps,
-        sink=sink,
-        clock=clock or MonotonicClock(),
-        display=display,
-        recorder=HistoryRecorder(recorder, session_id, _now),
-        pause_phrase=paused,
-        live_refresh=live,
-    )
-    keys_context: contextlib.AbstractContextManager[Keys] = (
-        TerminalKeys() if interactive else contextlib.nullcontext(NoKeys())
-    )
-    try:
+        def start(timeline: Timeline) -> int:
+            if options.start_at:
+                return find_start(timeline, options.start_at)
+            if options.resume:
+                found = resume_start(timeline, done_sets)
+                if found is None:
+                    raise UsageError(
+                        f"nothing to resume: every set of {routine.name!r} was done last time"
+                    )
+                return found
+            return 0
+
+        finisher = None
+        if cache is not None:
+            plan = plan_session(routine, cache, rate=rate, start=start)
+            timeline, start_phase = plan.timeline, plan.start_phase
+            if plan.pending:
+                finisher = Finisher(routine, cache, plan.pending)
+        else:
+            timeline = compile_routine(routine, EstimatedDurations(rate))
+            start_phase = start(timeline)
+        for warning in timeline.warnings:
+            notify(str(warning))
+        paused = Phrases(routine.language).paused()
+        clips = cache if cache is not None else _NoClips()
+
+        display: LiveDisplay | PlainDisplay
+        display = LiveDisplay(timeline, title=routine.name) if live else PlainDisplay(out)
+        resources.callback(display.close)
+        session_id = recorder.start_session(
+            routine_name=routine.name,
+            routine_path=str(routine.source.resolve()) if routine.source else None,
+            content_hash=_hash(routine),
+            started_at=_now(),
+            resumes=resumes,
+        )
+        player = Player(
+            timeline,
+            clips=clips,
+            beeps=beeps,
+            sink=sink,
+            clock=clock or MonotonicClock(),
+            display=display,
+            recorder=HistoryRecorder(recorder, session_id, _now),
+            pause_phrase=paused,
+            live_refresh=live,
+        )
+        keys_context: contextlib.AbstractContextManager[Keys] = (
+            TerminalKeys() if interactive else contextlib.nullcontext(NoKeys())
+        )
         with sigterm_as_interrupt(), keys_context as keys:
             player.keys = keys
             if finisher is not None:
@@ -430,12 +434,7 @@ def run_routine(
                 # "Paused." is needed only on a key press: made after the session's phrases.
                 threading.Thread(target=cache.ensure, args=([paused],), daemon=True).start()
             summary = player.run(start_phase)
-    finally:
-        display.close()
-        sink.close()
-    recorder.end_session(session_id, status=summary.outcome.value, ended_at=_now())
-    if store is not None:
-        store.close()
+        recorder.end_session(session_id, status=summary.outcome.value, ended_at=_now())
     if finisher is not None and finisher.error is not None:
         notify(f"some phrases could not be prepared: {finisher.error}")
     return RunResult(
