@@ -7,9 +7,10 @@ part that is missing, 130 for Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -419,6 +420,105 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
 
     now = datetime.now().astimezone()
     click.echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
+
+
+@cli.command()
+@_routine_argument()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The audio file: .wav, or .flac, .ogg, .mp3 (need the 'formats' extra).",
+)
+@_voice_options
+@click.option(
+    "--sample-rate",
+    type=click.Choice(["22050", "44100"]),
+    default="22050",
+    show_default=True,
+    help="Samples per second of the file.",
+)
+@click.option("--stereo", is_flag=True, help="Two channels (the same sound in both).")
+@click.option(
+    "--background",
+    type=click.FloatRange(0.0, 0.2),
+    help="A quiet steady tone under the session at this level (e.g. 0.01), for speakers "
+    "that switch off in silence.",
+)
+@click.option("--from", "start_at", metavar="EXERCISE", help="Start at this exercise.")
+@click.option("--to", "end_at", metavar="EXERCISE", help="End after this exercise's last set.")
+def render(
+    routine: str,
+    output: Path,
+    voice_id: str | None,
+    rate: int | None,
+    volume: float | None,
+    sample_rate: str,
+    stereo: bool,
+    background: float | None,
+    start_at: str | None,
+    end_at: str | None,
+) -> None:
+    """Render ROUTINE to one audio file, with captions beside it (FILE.vtt).
+
+    Every phrase and beep is placed at its exact sample from the same
+    timeline that 'voicecoach run' plays, with the same voice and speech
+    cache. The file appears only when complete: an error or Ctrl-C leaves
+    nothing half-written at its name.
+
+    \b
+    Examples:
+      voicecoach render full-body-a -o full-body-a.wav
+      voicecoach render posterior-chain -o chain.ogg --sample-rate 44100 --stereo
+      voicecoach render full-body-b -o rows.mp3 --from "Bent-Over Dumbbell Row"
+    """
+    from voicecoach.dryrun import clock
+    from voicecoach.session import render_routine
+
+    loaded = _load(routine)
+    with _render_progress() as (on_synthesis, on_render):
+        result = render_routine(
+            loaded,
+            output,
+            voice_id=voice_id,
+            rate=rate,
+            volume=volume,
+            sample_rate=int(sample_rate),
+            channels=2 if stereo else 1,
+            background=background,
+            start_at=start_at,
+            end_at=end_at,
+            on_synthesis=on_synthesis,
+            on_render=on_render,
+        )
+    size = result.size_bytes / 1_000_000
+    click.echo(
+        f"wrote {result.path} ({clock(result.duration_ms)}, {size:.1f} MB) and {result.captions}"
+    )
+
+
+@contextlib.contextmanager
+def _render_progress() -> Iterator[tuple[Any, Any]]:
+    """Progress bars on a terminal's stderr for synthesis and rendering; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
+        speech = bars.add_task("speech", total=None)
+        audio = bars.add_task("render", total=None)
+
+        def on_synthesis(done: int, total: int) -> None:
+            bars.update(speech, completed=done, total=total)
+
+        def on_render(done: int, total: int) -> None:
+            bars.update(audio, completed=done, total=total)
+
+        yield on_synthesis, on_render
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from voicecoach.clock import Clock
     from voicecoach.history import HistoryStore, SafeRecorder, SetKey
     from voicecoach.player import Keys, Player, PlayStats, Summary
+    from voicecoach.render import RenderResult
     from voicecoach.speech import PhraseCache
 
 
@@ -532,3 +533,56 @@ def say_once(
     finally:
         sink.close()
     return clip
+
+
+def window(timeline: Timeline, start_at: str | None, end_at: str | None) -> tuple[int, int]:
+    """The part of a session from exercise `start_at`'s announcement to the end of exercise
+    `end_at`'s last set (None: from the start, to the end), in timeline milliseconds."""
+    start = timeline.phases[find_start(timeline, start_at)].start_ms if start_at else 0
+    end = timeline.total_ms
+    if end_at:
+        first = timeline.phases[find_start(timeline, end_at)]
+        last = [p for p in timeline.phases if p.is_work and p.exercise == first.exercise]
+        end = last[-1].end_ms
+    if end <= start:
+        raise UsageError(f"--to {end_at!r} comes before --from {start_at!r} in this routine")
+    return start, end
+
+
+def render_routine(
+    routine: Routine,
+    out: Path,
+    *,
+    voice_id: str | None = None,
+    rate: int | None = None,
+    volume: float | None = None,
+    sample_rate: int = 22050,
+    channels: int = 1,
+    background: float | None = None,
+    start_at: str | None = None,
+    end_at: str | None = None,
+    cache_root: Path | None = None,
+    on_synthesis: Callable[[int, int], None] | None = None,
+    on_render: Callable[[int, int], None] | None = None,
+) -> RenderResult:
+    """Render `routine` to one audio file with captions: the same timeline, phrases and voice
+    as `voicecoach run` (so the same speech cache)."""
+    from voicecoach.audio import load_beeps
+    from voicecoach.render import render_timeline
+
+    cache = open_speech(routine, voice_id=voice_id, rate=rate, volume=volume, cache_root=cache_root)
+    speed = rate if rate is not None else routine.voice.rate
+    timeline = measured_timeline(routine, cache, rate=speed, on_progress=on_synthesis)
+    start_ms, end_ms = window(timeline, start_at, end_at)
+    return render_timeline(
+        timeline,
+        clips=cache,
+        beeps={b.value: c for b, c in load_beeps().items()},
+        out=out,
+        rate=sample_rate,
+        channels=channels,
+        background=background,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        progress=on_render,
+    )
