@@ -1,6 +1,6 @@
 """Render speed and memory: sessions of 15 and 60 minutes, each render in a fresh process.
 
-Targets (docs/DESIGN.md): a 60-minute session renders at least 300 times faster than real time,
+Targets (docs/performance.md): a 60-minute session renders at least 300 times faster than real time,
 and memory stays flat in session length (the same peak for 15 and 60 minutes).
 
 The sessions are the bundled routines compiled one after the other (phrase lengths estimated)
