@@ -68,7 +68,7 @@ class LiveDisplay:
         self._phase: Phase | None = None
         self._upcoming: Phase | None = None
         self._said = ""
-        self._count = ""
+        self._rep = 0
         self._message = ""
         self._position = 0
         self._live = Live(console=self.console, auto_refresh=False, transient=False)
@@ -76,16 +76,17 @@ class LiveDisplay:
 
     def phase(self, phase: Phase, upcoming: Phase | None) -> None:
         self._phase, self._upcoming = phase, upcoming
-        self._count = ""
+        self._rep = 0
         self._message = ""
         self._position = phase.start_ms
         self._draw()
 
     def event(self, event: Event, *, played: bool) -> None:
         self._position = event.at_ms
+        self._message = ""
         if event.kind is EventKind.SPEAK:
             if event.role is Role.COUNT:
-                self._count = event.text
+                self._rep += 1
             else:
                 self._said = event.text
         self._draw()
@@ -117,7 +118,7 @@ class LiveDisplay:
         lines.append(f"session {_bar(self._position / total if total else 1, 30)}")
         if p is not None:
             head = p.label
-            if p.set_count and p.set_count > 1 and p.set_number:
+            if p.is_work and p.set_count and p.set_count > 1 and p.set_number:
                 head = f"{p.exercise}: set {p.set_number} of {p.set_count}"
                 if p.side:
                     head += f", {p.side}"
@@ -125,8 +126,8 @@ class LiveDisplay:
             left = max(0, p.end_ms - self._position)
             done = (self._position - p.start_ms) / p.duration_ms if p.duration_ms else 1.0
             detail = f"{left / 1000:5.0f} s left"
-            if p.kind is PhaseKind.WORK and p.reps and self._count:
-                detail = f"rep {self._count} of {p.reps}, {detail.strip()}"
+            if p.kind is PhaseKind.WORK and p.reps and self._rep:
+                detail = f"rep {self._rep} of {p.reps}, {detail.strip()}"
             lines.append(f"phase   {_bar(done, 30)}  {detail}")
         if self._upcoming is not None:
             lines.append(f"next    {self._upcoming.label}")
