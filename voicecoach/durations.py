@@ -3,13 +3,13 @@
 The compiler asks a :class:`DurationProvider` for the length of every phrase it places. With a
 voice available the lengths are measured from the synthesized clips
 (:class:`voicecoach.speech.MeasuredDurations`); without one, :class:`EstimatedDurations` guesses
-from the words and the speech rate.
+from the words and the speech rate. While a session starts on a cold speech cache the two are
+mixed (:class:`voicecoach.session.ReadyOrEstimated`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,23 +57,3 @@ class EstimatedDurations:
         pauses = len(_PAUSE.findall(text)) * _COMMA_MS
         stops = max(0, len(_STOP.findall(text.strip())) - 1) * _STOP_MS
         return round(speech + pauses + stops + _EDGE_MS)
-
-
-@dataclass(frozen=True)
-class FixedDurations:
-    """Lengths from a table (measured clips), falling back to an estimate for the rest."""
-
-    table: Mapping[str, int]
-    fallback: DurationProvider = EstimatedDurations()
-
-    @property
-    def measured(self) -> bool:
-        return True
-
-    def duration_ms(self, text: str) -> int:
-        found = self.table.get(text)
-        return found if found is not None else self.fallback.duration_ms(text)
-
-    @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, int]]) -> FixedDurations:
-        return cls(dict(pairs))
