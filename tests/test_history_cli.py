@@ -449,7 +449,8 @@ def test_a_real_run_records_the_session_and_every_set(
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1].startswith("Workout complete: 4 of 4 sets done in ")
+    # Bird Dog's two sides are one set.
+    assert done.stdout.splitlines()[-1].startswith("Workout complete: 3 of 3 sets done in ")
     assert "history" not in done.stderr
     with HistoryStore.open(db) as store:
         (session,) = store.recent_sessions(10)
@@ -469,7 +470,7 @@ def test_a_real_run_records_the_session_and_every_set(
 
     listed = json.loads(invoke("history", "--json", "--history", db).stdout)
     assert [(s["routine"], s["status"], s["sets_done"], s["sets_skipped"]) for s in listed] == [
-        ("Quick Test", "completed", 4, 0)
+        ("Quick Test", "completed", 3, 0)
     ]
     assert "  Quick Test  completed  " in history_report(db)
 
@@ -550,7 +551,7 @@ def test_no_history_records_nothing(tmp_path: Path, quick: Path, speech_cache: P
     db = tmp_path / "history.sqlite3"
     options = RunOptions(plain=True, history=False, history_path=db, cache_root=speech_cache)
     result, notes = play(quick, options, FakeClock())
-    assert result.summary.sets_done == 4
+    assert result.summary.sets_done == 3
     assert notes == []
     assert not db.exists()
 
@@ -586,7 +587,7 @@ def test_locked_history_turns_history_off_and_the_run_goes_on(
         clock.release()
 
     assert result.summary.outcome.value == "completed"
-    assert result.summary.sets_done == 4
+    assert result.summary.sets_done == 3
     assert len(notes) == 1
     assert notes[0].startswith("warning: workout history is off for this session (")
     assert "still locked after 0.05 s" in notes[0]

@@ -284,8 +284,10 @@ def _judge(path: Path, app_id: int, version: int, tables: set[str]) -> bool:
 _SESSION_COLUMNS: Final = """
     s.id, s.routine_name, s.routine_path, s.content_hash, s.resumes, s.started_at, s.ended_at,
     s.status,
-    (SELECT count(*) FROM sets WHERE session_id = s.id AND skipped = 0),
-    (SELECT count(*) FROM sets WHERE session_id = s.id AND skipped = 1),
+    (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
+        FROM sets WHERE session_id = s.id AND skipped = 0)),
+    (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
+        FROM sets WHERE session_id = s.id AND skipped = 1)),
     (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1)
 """
 

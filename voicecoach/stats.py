@@ -130,8 +130,12 @@ def compute_stats(
 
     in_window = {s.id for s in workouts if s.started_at.date() >= first_monday}
     per_muscle: Counter[str] = Counter()
+    counted: set[tuple[int, int, int | None, int]] = set()
     for done in sets:
-        if done.session_id in in_window and not done.skipped:
+        # The sides of one set are one set, as everywhere else.
+        key = (done.session_id, done.exercise_index, done.round_number, done.set_number)
+        if done.session_id in in_window and not done.skipped and key not in counted:
+            counted.add(key)
             per_muscle.update(set(muscles.get(done.exercise, ())) or {UNLISTED_MUSCLE})
     by_count = tuple(sorted(per_muscle.items(), key=lambda item: (-item[1], item[0])))
 
