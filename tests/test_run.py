@@ -294,6 +294,7 @@ def test_without_a_device_the_run_goes_on_with_text_and_says_so_once(
     assert not (tmp_path / "cache" / "voicecoach").exists(), "nothing was synthesized"
 
 
+@pytest.mark.audio
 def test_unknown_start_at_exits_2_with_did_you_mean(
     alsa_capture: AlsaCapture, tmp_path: Path
 ) -> None:
