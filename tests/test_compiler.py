@@ -373,3 +373,14 @@ def test_estimates_grow_with_words_and_pauses(text: str, longer_than: str) -> No
     est = EstimatedDurations()
     assert est.duration_ms(text) > est.duration_ms(longer_than)
     assert EstimatedDurations(85).duration_ms(text) > est.duration_ms(text)
+
+
+def test_warning_rounds_the_need_up_and_the_room_down() -> None:
+    """2201 ms needed in 2199 ms of room must not read as '2.2 s but at most 2.2 s'."""
+    from voicecoach.timeline import CueWarning
+
+    warning = CueWarning("Rücken gerade.", None, 2201, 2199, "Diagonalstütz, links")
+    assert str(warning) == (
+        "warning: cue 'Rücken gerade.' needs 2.3 s but Diagonalstütz, links has at most "
+        "2.1 s free; dropped there"
+    )

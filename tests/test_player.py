@@ -280,3 +280,51 @@ def test_missing_clip_is_counted_not_waited_for(timeline: Timeline) -> None:
     assert player.stats.missing_clips == braces
     assert len(sink.played) == len(timeline.events) - braces
     assert all(e.kind is EventKind.SPEAK for e in timeline.events if e.text == "Brace.")
+
+
+class Longer(Durations):
+    """Every phrase 150 ms longer: a different timeline of the same routine."""
+
+    def duration_ms(self, text: str) -> int:
+        return super().duration_ms(text) + 150
+
+
+class OfferingClock(FakeClock):
+    """Offers `timeline` to the player at `at` seconds, as the speech thread would."""
+
+    def __init__(self, at: float, timeline: Timeline) -> None:
+        super().__init__(START)
+        self.at = START + at
+        self.timeline = timeline
+        self.player: Player | None = None
+
+    def wait_until(self, deadline: float, fileno: int | None = None) -> bool:
+        if self.player is not None and self.now() < self.at <= deadline:
+            result = super().wait_until(self.at, fileno)
+            self.player.offer(self.timeline)
+            self.player = None
+            return result
+        return super().wait_until(deadline, fileno)
+
+
+def test_a_timeline_that_differs_in_the_current_phase_is_taken_at_the_next_boundary() -> None:
+    """The phase playing is finished as planned; the better timeline starts with the next one."""
+    routine = make_routine()
+    provisional = compile_routine(routine, Durations())
+    final = compile_routine(routine, Longer())
+    assert provisional.phases[0] != final.phases[0]
+    clock = OfferingClock(0.5, final)
+    sink = Sink(clock)
+    player = Player(provisional, clips=Clips(), beeps=BEEPS, sink=sink, clock=clock)
+    clock.player = player
+    player.expect_offer()
+    summary = player.run()
+    boundary = provisional.phases[1].start_ms
+    shift = boundary - final.phases[1].start_ms
+    assert sink.played == [
+        *[(e.at_ms, e.text) for e in provisional.events if e.phase_index == 0],
+        *[(e.at_ms + shift, e.text) for e in final.events if e.phase_index >= 1],
+    ]
+    assert player.stats.offers_taken == 1
+    assert summary.total_ms == final.total_ms
+    assert player.timeline is final

@@ -104,7 +104,8 @@ class PlayStats:
     #: Timeline position and clock reading when the session ended (for drift measurements).
     end_position_ms: int = 0
     end_lateness_ms: float = 0.0
-    #: Timelines offered while playing (see :meth:`Player.offer`): taken, and turned down.
+    #: Timelines offered while playing (see :meth:`Player.offer`): taken, and turned down as
+    #: not of the same routine.
     offers_taken: int = 0
     offers_refused: int = 0
 
@@ -184,6 +185,8 @@ class Player:
         self._pos = 0
         self._offers: queue.SimpleQueue[Timeline | None] = queue.SimpleQueue()
         self._expecting = False
+        #: An offered timeline to change over to at the next phase boundary.
+        self._waiting: Timeline | None = None
 
     @staticmethod
     def _merge(timeline: Timeline) -> list[_Item]:
@@ -207,9 +210,9 @@ class Player:
     def offer(self, timeline: Timeline | None) -> None:
         """Hand over a timeline of the same routine with better phrase lengths (any thread).
 
-        The player takes it if the phase it is in is the same in both, relative to the phase's
-        start, and continues on it from the same point; otherwise it keeps its own. None says
-        that no timeline is coming after all.
+        The player takes it at once if the phase it is in is the same in both, relative to the
+        phase's start, and goes on from the same point; otherwise it takes it at the next phase
+        boundary. None says that no timeline is coming after all.
         """
         self._offers.put(timeline)
 
@@ -227,8 +230,11 @@ class Player:
 
     def _swap(self, new: Timeline) -> bool:
         old, current = self.timeline, self._current
-        if current is None or len(new.phases) != len(old.phases):
-            self.stats.offers_refused += 1
+        if len(new.phases) != len(old.phases):
+            self.stats.offers_refused += 1  # not the same routine: keep what is playing
+            return False
+        if current is None:
+            self._waiting = new
             return False
         k = current.index
         old_phase, new_phase = old.phases[k], new.phases[k]
@@ -241,21 +247,25 @@ class Player:
             or old_phase.duration_ms != new_phase.duration_ms
             or relative(old, old_phase) != relative(new, new_phase)
         ):
-            self.stats.offers_refused += 1
+            self._waiting = new  # this phase differs: change over where the next one starts
             return False
-        offset = self._pos - self._phase_item[k]
+        self._install(new, k, self._pos - self._phase_item[k])
+        self._current = new_phase
+        return True
+
+    def _install(self, new: Timeline, phase_index: int, offset: int) -> None:
+        """Continue on `new` from `offset` items into phase `phase_index`, at the same instant."""
+        old_start = self.timeline.phases[phase_index].start_ms
         self.timeline = new
         self._items = self._merge(new)
         self._phase_item = {
             it.phase.index: i for i, it in enumerate(self._items) if it.phase is not None
         }
-        self._pos = self._phase_item[k] + offset
-        self._anchor -= (new_phase.start_ms - old_phase.start_ms) / 1000
-        self._current = new_phase
+        self._pos = self._phase_item[phase_index] + offset
+        self._anchor -= (new.phases[phase_index].start_ms - old_start) / 1000
         self.stats.offers_taken += 1
         if self.display is not None:
             self.display.retimed(new)
-        return True
 
     # -- positions ---------------------------------------------------------------------------
 
@@ -315,6 +325,10 @@ class Player:
     def _loop(self) -> None:
         while self._pos < len(self._items):
             item = self._items[self._pos]
+            if item.phase is not None and self._waiting is not None:
+                new, self._waiting = self._waiting, None
+                self._install(new, item.phase.index, 0)
+                item = self._items[self._pos]
             deadline = self._anchor + item.at_ms / 1000
             if self._wait(deadline):
                 continue
@@ -438,6 +452,8 @@ class Player:
             self._back()
             return
         self._countdown()
+        if self.display is not None:
+            self.display.message("Resumed.")
         # Everything before the held position has been handled; the rest waits for its time.
         self._anchor = self.clock.now() - held_at / 1000
 

@@ -398,8 +398,10 @@ def run_routine(
         else:
             timeline = compile_routine(routine, EstimatedDurations(rate))
             start_phase = start(timeline)
-        for warning in timeline.warnings:
-            notify(str(warning))
+        if finisher is None:
+            # Exact lengths: say now what did not fit. Otherwise the final timeline says it.
+            for warning in timeline.warnings:
+                notify(str(warning))
         paused = Phrases(routine.language).paused()
         clips = cache if cache is not None else _NoClips()
 
@@ -436,8 +438,14 @@ def run_routine(
                 threading.Thread(target=cache.ensure, args=([paused],), daemon=True).start()
             summary = player.run(start_phase)
         recorder.end_session(session_id, status=summary.outcome.value, ended_at=_now())
-    if finisher is not None and finisher.error is not None:
-        notify(f"some phrases could not be prepared: {finisher.error}")
+    if finisher is not None:
+        # A session quit early may leave phrases still being made: let the cache finish them.
+        finisher.join(timeout=30)
+        if finisher.error is not None:
+            notify(f"some phrases could not be prepared: {finisher.error}")
+        elif finisher.final is not None:
+            for warning in finisher.final.warnings:
+                notify(str(warning))
     return RunResult(
         summary=summary,
         stats=player.stats,

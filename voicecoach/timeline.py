@@ -7,6 +7,7 @@ computes a time of its own. Times are integer milliseconds from the session star
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -111,10 +112,12 @@ class CueWarning:
     def __str__(self) -> str:
         place = f"{self.pos}: " if self.pos else ""
         times = f" ({self.times} times)" if self.times > 1 else ""
+        # Rounded apart (needed up, room down), so the two never read as the same figure.
+        needed = math.ceil(self.needed_ms / 100) / 10
+        room = math.floor(self.available_ms / 100) / 10
         return (
-            f"{place}warning: cue {self.text!r} needs {self.needed_ms / 1000:.1f} s but "
-            f"{self.where} has at most {self.available_ms / 1000:.1f} s free; "
-            f"dropped there{times}"
+            f"{place}warning: cue {self.text!r} needs {needed:.1f} s but "
+            f"{self.where} has at most {room:.1f} s free; dropped there{times}"
         )
 
 
