@@ -40,41 +40,21 @@ import time
 from pathlib import Path
 
 from voicecoach.audio import SilentSink
+from voicecoach.capture import capture_env, write_capture_config
 from voicecoach.catalog import resolve_routine
 from voicecoach.compiler import compile_routine
 from voicecoach.loader import load_routine
 from voicecoach.session import RunOptions, RunResult, open_speech, plan_session, run_routine
 
-ASOUNDRC = """\
-pcm.!default {
-  type plug
-  slave { pcm "capfile"; format S16_LE; rate 22050; channels 1 }
-}
-pcm.capfile {
-  type file
-  slave.pcm "null"
-  file {
-    @func concat
-    strings [ { @func getenv vars [ SA_CAPTURE_DIR ] default "/tmp" } "/play.wav" ]
-  }
-  format "wav"
-  truncate false
-}
-"""
-
 
 def env_for(folder: Path, cache: Path, capture: Path) -> dict[str, str]:
     config = folder / "config"
-    (config / "alsa").mkdir(parents=True, exist_ok=True)
-    (config / "alsa" / "asoundrc").write_text(ASOUNDRC)
+    write_capture_config(config)
     capture.mkdir(parents=True, exist_ok=True)
-    return {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(config),
-        "XDG_CACHE_HOME": str(cache),
-        "XDG_DATA_HOME": str(folder / "data"),
-        "SA_CAPTURE_DIR": str(capture),
-    }
+    env = capture_env(config, capture)
+    env["XDG_CACHE_HOME"] = str(cache)
+    env["XDG_DATA_HOME"] = str(folder / "data")
+    return env
 
 
 def first_sound(routine: str, env: dict[str, str], capture: Path) -> tuple[float, float]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voicecoach.audio import SilentSink, Sink, load_beeps, open_audio_sink
+from voicecoach.capture import write_capture_config
 from voicecoach.catalog import resolve_routine
 from voicecoach.clip import Clip
 from voicecoach.clock import MonotonicClock
@@ -43,31 +44,13 @@ from voicecoach.player import Player
 from voicecoach.session import measured_timeline, open_speech
 from voicecoach.timeline import Event, EventKind, Timeline
 
-ASOUNDRC = """\
-pcm.!default {
-  type plug
-  slave { pcm "capfile"; format S16_LE; rate 22050; channels 1 }
-}
-pcm.capfile {
-  type file
-  slave.pcm "null"
-  file {
-    @func concat
-    strings [ { @func getenv vars [ SA_CAPTURE_DIR ] default "/tmp" } "/play.wav" ]
-  }
-  format "wav"
-  truncate false
-}
-"""
-
 
 def route_alsa_to_files(folder: Path) -> None:
     """Send the default ALSA device into WAV files.
 
     ALSA reads its configuration once, at the first device open: call this before that.
     """
-    (folder / "config" / "alsa").mkdir(parents=True)
-    (folder / "config" / "alsa" / "asoundrc").write_text(ASOUNDRC)
+    write_capture_config(folder / "config")
     (folder / "capture").mkdir()
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
     os.environ["SA_CAPTURE_DIR"] = str(folder / "capture")

@@ -27,32 +27,15 @@ from pathlib import Path
 import pytest
 
 from voicecoach.audio import PROBE_MS
+from voicecoach.capture import CAPTURE_ASOUNDRC, capture_env, write_capture_config
 from voicecoach.clip import Clip
 
-ASOUNDRC = """\
-pcm.!default {
-  type plug
-  slave { pcm "capfile"; format S16_LE; rate 22050; channels 1 }
-}
-pcm.capfile {
-  type file
-  slave.pcm "null"
-  file {
-    @func concat
-    strings [ { @func getenv vars [ SA_CAPTURE_DIR ] default "/tmp" } "/play.wav" ]
-  }
-  format "wav"
-  truncate false
-}
-"""
+ASOUNDRC = CAPTURE_ASOUNDRC
 
 
 def write_alsa_config(config_home: Path, text: str = ASOUNDRC) -> Path:
     """Write `text` as ``<config_home>/alsa/asoundrc``, to be used as XDG_CONFIG_HOME."""
-    path = config_home / "alsa" / "asoundrc"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
+    return write_capture_config(config_home, text)
 
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="voicecoach-tests-"))
@@ -71,10 +54,7 @@ os.environ["SA_CAPTURE_DIR"] = str(_SESSION_DIR / "capture")
 
 def alsa_child_env(capture_dir: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for a child process whose audio should land in `capture_dir`."""
-    env = dict(os.environ if base is None else base)
-    env["XDG_CONFIG_HOME"] = str(ALSA_CONFIG_HOME)
-    env["SA_CAPTURE_DIR"] = str(capture_dir)
-    return env
+    return capture_env(ALSA_CONFIG_HOME, capture_dir, base)
 
 
 _CAPTURE_NAME = re.compile(r"play\.wav(?:\.(\d+))?")
