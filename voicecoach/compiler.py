@@ -115,7 +115,6 @@ class _Compiler:
         self.rotation: dict[tuple[int, str], int] = {}
         self.exercise_index = {id(e): i for i, e in enumerate(routine.all_exercises())}
         self.announced: set[int] = set()
-        self.welcomed = False
 
     # -- sounds ------------------------------------------------------------------------------
 
@@ -326,10 +325,13 @@ class _Compiler:
         if setup:
             where = self.where(exercise, kw)
             hi = set_start
+            # Spoken in the author's order, the last one just before the set announcement.
             for cue in reversed(exercise.cues.setup):
-                placed_at = self._latest_before(room, cue, lo=cursor, hi=hi, where=where)
-                if placed_at is not None:
-                    hi = placed_at - GAP_MS
+                end = self.speak_flexible(
+                    room, cue.text, Role.SETUP, lo=cursor, hi=hi, how="latest", cue=cue, where=where
+                )
+                if end is not None:
+                    hi = end - self.length(cue.text) - GAP_MS
         self.close_phase(
             kind,
             room,
@@ -339,16 +341,6 @@ class _Compiler:
             exercise=exercise.name,
             **kw,
         )
-
-    def _latest_before(self, room: _Room, cue: Cue, *, lo: int, hi: int, where: str) -> int | None:
-        length = self.length(cue.text)
-        at = room.latest(length, lo, hi)
-        if at is None:
-            self.drop(cue, length, room.largest(lo, hi), where)
-            return None
-        room.take(at, length)
-        self._add(at, EventKind.SPEAK, cue.text, length, Role.SETUP)
-        return at
 
     def where(self, exercise: Exercise, kw: dict[str, object]) -> str:
         parts = [exercise.name]
@@ -548,10 +540,7 @@ class _Compiler:
     def compile(self) -> Timeline:
         items = [(section, item) for section, its in self.routine.sections() for item in its]
         for i, (section, item) in enumerate(items):
-            head: list[str] = []
-            if not self.welcomed:
-                head.append(self.say.welcome(self.routine.name))
-                self.welcomed = True
+            head = [self.say.welcome(self.routine.name)] if i == 0 else []
             first_of_section = i == 0 or items[i - 1][0] is not section
             if first_of_section and len(self.routine.sections()) > 1:
                 head.append(self.say.section(section.value))
