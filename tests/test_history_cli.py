@@ -403,24 +403,7 @@ def test_foreign_file_is_refused_and_left_as_it_is(tmp_path: Path, command: str)
 
 # --- what runs record ---------------------------------------------------------------------------
 
-QUICK = """\
-name: Quick Test
-defaults:
-  prepare: 2
-  countdown: 1
-  rest: 1
-  rest_after: 1
-  side_switch: 1
-  tempo: 0.5-0-0.5-0
-exercises:
-  - name: Band Row
-    sets: 2
-    reps: 2
-  - name: Bird Dog
-    sets: 1
-    reps: 2
-    sides: [left, right]
-"""
+QUICK = (Path(__file__).parent / "data" / "quick-test.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -28,24 +28,7 @@ from voicecoach.loader import load_routine
 from voicecoach.phrases import Phrases
 from voicecoach.session import RunOptions, RunResult, measured_timeline, open_speech, run_routine
 
-ROUTINE = """\
-name: Quick Test
-defaults:
-  prepare: 2
-  countdown: 1
-  rest: 1
-  rest_after: 1
-  side_switch: 1
-  tempo: 0.5-0-0.5-0
-exercises:
-  - name: Band Row
-    sets: 2
-    reps: 2
-  - name: Bird Dog
-    sets: 1
-    reps: 2
-    sides: [left, right]
-"""
+ROUTINE = (Path(__file__).parent / "data" / "quick-test.yaml").read_text(encoding="utf-8")
 
 ROW_1: SetKey = (0, None, 1, None)
 ROW_2: SetKey = (0, None, 2, None)
