@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicecoach.model import Routine
-from voicecoach.timeline import Event, EventKind, Timeline
+from voicecoach.timeline import EventKind, Phase, Timeline
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,11 @@ class Entry:
 
 def entries(timeline: Timeline) -> Iterator[Entry]:
     """Phases and events merged in time order; a phase comes before the sounds it starts with."""
-    events = iter(timeline.events)
-    pending = next(events, None)
-    for phase in timeline.phases:
-        while pending is not None and pending.phase_index < phase.index:
-            yield _event_entry(pending)
-            pending = next(events, None)
-        yield Entry(phase.start_ms, "phase", phase.label, phase.duration_ms, phase.kind.value)
-    while pending is not None:
-        yield _event_entry(pending)
-        pending = next(events, None)
-
-
-def _event_entry(event: Event) -> Entry:
-    return Entry(event.at_ms, event.kind.value, event.text, event.duration_ms, event.role.value)
+    for item in timeline.in_order():
+        if isinstance(item, Phase):
+            yield Entry(item.start_ms, "phase", item.label, item.duration_ms, item.kind.value)
+        else:
+            yield Entry(item.at_ms, item.kind.value, item.text, item.duration_ms, item.role.value)
 
 
 def clock(ms: int) -> str:

@@ -163,7 +163,6 @@ class Player:
         pause_phrase: str = "Paused.",
         live_refresh: bool = False,
     ) -> None:
-        self.timeline = timeline
         self.clips = clips
         self.beeps = beeps
         self.sink = sink
@@ -174,10 +173,7 @@ class Player:
         self.pause_phrase = pause_phrase
         self.live_refresh = live_refresh
         self.stats = PlayStats()
-        self._items = self._merge(timeline)
-        self._phase_item = {
-            it.phase.index: i for i, it in enumerate(self._items) if it.phase is not None
-        }
+        self._use(timeline)
         self._current: Phase | None = None
         self._done_sets: set[int] = set()
         self._skipped_sets: set[int] = set()
@@ -188,18 +184,16 @@ class Player:
         #: An offered timeline to change over to at the next phase boundary.
         self._waiting: Timeline | None = None
 
-    @staticmethod
-    def _merge(timeline: Timeline) -> list[_Item]:
-        items: list[_Item] = []
-        events = list(timeline.events)
-        k = 0
-        for phase in timeline.phases:
-            while k < len(events) and events[k].phase_index < phase.index:
-                items.append(_Item(events[k].at_ms, None, events[k]))
-                k += 1
-            items.append(_Item(phase.start_ms, phase, None))
-        items += [_Item(e.at_ms, None, e) for e in events[k:]]
-        return items
+    def _use(self, timeline: Timeline) -> None:
+        """Play `timeline` from now on: its phases and sounds in order, and where each phase is."""
+        self.timeline = timeline
+        self._items = [
+            _Item(it.start_ms, it, None) if isinstance(it, Phase) else _Item(it.at_ms, None, it)
+            for it in timeline.in_order()
+        ]
+        self._phase_item = {
+            it.phase.index: i for i, it in enumerate(self._items) if it.phase is not None
+        }
 
     # -- a better timeline, while playing ------------------------------------------------------
 
@@ -256,11 +250,7 @@ class Player:
     def _install(self, new: Timeline, phase_index: int, offset: int) -> None:
         """Continue on `new` from `offset` items into phase `phase_index`, at the same instant."""
         old_start = self.timeline.phases[phase_index].start_ms
-        self.timeline = new
-        self._items = self._merge(new)
-        self._phase_item = {
-            it.phase.index: i for i, it in enumerate(self._items) if it.phase is not None
-        }
+        self._use(new)
         self._pos = self._phase_item[phase_index] + offset
         self._anchor -= (new.phases[phase_index].start_ms - old_start) / 1000
         self.stats.offers_taken += 1

@@ -140,6 +140,20 @@ class Timeline:
                 seen.setdefault(e.text, None)
         return tuple(seen)
 
+    def in_order(self) -> Iterator[Phase | Event]:
+        """Phases and events merged in time order; a phase comes before the sounds it starts
+        with (what the dry run prints and the player plays)."""
+        events = iter(self.events)
+        pending = next(events, None)
+        for phase in self.phases:
+            while pending is not None and pending.phase_index < phase.index:
+                yield pending
+                pending = next(events, None)
+            yield phase
+        while pending is not None:
+            yield pending
+            pending = next(events, None)
+
     def events_in(self, phase: Phase) -> Iterator[Event]:
         """The events that belong to `phase`."""
         return (e for e in self.events if e.phase_index == phase.index)
