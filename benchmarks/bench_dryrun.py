@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from voicecoach.compiler import compile_routine
-from voicecoach.durations import EstimatedDurations
-from voicecoach.loader import load_routine
 from voicecoach.resources import bundled_routines
+from voicecoach.routine.loader import load_routine
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import EstimatedDurations
 
 
 def whole_process(name: str, repeat: int, *extra: str) -> list[float]:

@@ -39,12 +39,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from voicecoach.audio import SilentSink
-from voicecoach.capture import capture_env, write_capture_config
-from voicecoach.catalog import resolve_routine
-from voicecoach.compiler import compile_routine
-from voicecoach.loader import load_routine
-from voicecoach.session import RunOptions, RunResult, open_speech, plan_session, run_routine
+from voicecoach.playback.sinks import SilentSink
+from voicecoach.routine.catalog import resolve_routine
+from voicecoach.routine.loader import load_routine
+from voicecoach.session.prepare import open_speech, plan_session
+from voicecoach.session.run import RunOptions, RunResult, run_routine
+from voicecoach.testing import capture_env, write_capture_config
+from voicecoach.timeline.compiler import compile_routine
 
 
 def env_for(folder: Path, cache: Path, capture: Path) -> dict[str, str]:

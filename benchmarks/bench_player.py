@@ -33,16 +33,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from voicecoach.audio import SilentSink, Sink, load_beeps, open_audio_sink
-from voicecoach.capture import write_capture_config
-from voicecoach.catalog import resolve_routine
+from voicecoach.beeps import load_beeps
 from voicecoach.clip import Clip
-from voicecoach.clock import MonotonicClock
-from voicecoach.display import PlainDisplay
-from voicecoach.loader import load_routine
-from voicecoach.player import Player
-from voicecoach.session import measured_timeline, open_speech
-from voicecoach.timeline import Event, EventKind, Timeline
+from voicecoach.playback.clock import MonotonicClock
+from voicecoach.playback.display import PlainDisplay
+from voicecoach.playback.player import Player
+from voicecoach.playback.sinks import SilentSink, Sink, open_audio_sink
+from voicecoach.routine.catalog import resolve_routine
+from voicecoach.routine.loader import load_routine
+from voicecoach.session.prepare import measured_timeline, open_speech
+from voicecoach.testing import write_capture_config
+from voicecoach.timeline.model import Event, EventKind, Timeline
 
 
 def route_alsa_to_files(folder: Path) -> None:
@@ -221,7 +222,7 @@ def main() -> int:
         full = measured_timeline(routine, cache, rate=routine.voice.rate)
         timeline = compress(full, args.compress)
         clips = Clips({t: shorten(cache.clip(t), args.compress) for t in full.phrases()})
-        beeps = {b.value: shorten(c, args.compress) for b, c in load_beeps().items()}
+        beeps = {b: shorten(c, args.compress) for b, c in load_beeps().items()}
 
         print(
             f"routine {routine.name!r}: {full.total_ms / 60000:.1f} min, {len(full.phases)} "

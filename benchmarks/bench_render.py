@@ -32,12 +32,12 @@ from typing import Any
 
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
-from voicecoach.compiler import compile_routine
-from voicecoach.durations import EstimatedDurations
-from voicecoach.loader import load_routine
-from voicecoach.render import render_timeline
+from voicecoach.render.mix import render_timeline
 from voicecoach.resources import bundled_routines, sounds_dir
-from voicecoach.timeline import Event, EventKind, Phase, Timeline
+from voicecoach.routine.loader import load_routine
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.model import Event, EventKind, Phase, Timeline
 
 #: name: (suffix, rate, channels, background)
 CONFIGS: dict[str, tuple[str, int, int, float | None]] = {
@@ -107,7 +107,7 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     timeline = session(minutes)
     lengths = {e.text: e.duration_ms for e in timeline.events if e.kind is EventKind.SPEAK}
     voice = SyntheticVoice(lengths)
-    beeps = {b.value: Clip.from_wav(sounds_dir() / f"{b.value}.wav") for b in Beep}
+    beeps = {b: Clip.from_wav(sounds_dir() / f"{b.value}.wav") for b in Beep}
     out = folder / f"session-{minutes}-{config}.{suffix}"
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:

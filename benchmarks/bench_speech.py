@@ -51,7 +51,9 @@ def child(mode: str, folder: Path) -> dict[str, float]:
         pyttsx3.init()
         return {"seconds": time.perf_counter() - started}
 
-    from voicecoach.speech import PhraseCache, SpeechSettings, open_synthesizer
+    from voicecoach.speech.cache import PhraseCache
+    from voicecoach.speech.engine import SpeechSettings
+    from voicecoach.speech.voices import open_synthesizer
 
     if mode == "first-clip":
         synth = open_synthesizer(SpeechSettings())

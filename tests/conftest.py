@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.audio import PROBE_MS
-from voicecoach.capture import CAPTURE_ASOUNDRC, capture_env, write_capture_config
 from voicecoach.clip import Clip
+from voicecoach.playback.sinks import PROBE_MS
+from voicecoach.testing import CAPTURE_ASOUNDRC, capture_env, write_capture_config
 
 ASOUNDRC = CAPTURE_ASOUNDRC
 

@@ -12,19 +12,19 @@ import numpy as np
 import pytest
 from conftest import ALSA_CONFIG_HOME, AlsaCapture, write_alsa_config
 
-from voicecoach.audio import (
+from voicecoach.beeps import BEEP_MS, Beep, load_beeps
+from voicecoach.clip import Clip
+from voicecoach.errors import AudioUnavailable
+from voicecoach.playback.sinks import (
     PROBE_MS,
-    RecordingSink,
     SilentSink,
     SimpleaudioSink,
     Sink,
-    load_beeps,
     open_audio_sink,
 )
-from voicecoach.beeps import BEEP_MS, Beep
-from voicecoach.clip import Clip
-from voicecoach.errors import AudioUnavailable
-from voicecoach.speech import Pyttsx3Synthesizer, SpeechSettings
+from voicecoach.speech.engine import SpeechSettings
+from voicecoach.speech.pyttsx3_engine import Pyttsx3Synthesizer
+from voicecoach.testing import RecordingSink
 
 RATE = 22050
 
@@ -133,7 +133,8 @@ def test_open_audio_sink_checks_the_device(alsa_capture: AlsaCapture) -> None:
 CHILD = textwrap.dedent(
     """
     import sys
-    from voicecoach.audio import load_beeps, open_audio_sink
+    from voicecoach.beeps import load_beeps
+    from voicecoach.playback.sinks import open_audio_sink
     from voicecoach.beeps import Beep
     from voicecoach.errors import AudioUnavailable
     try:

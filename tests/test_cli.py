@@ -117,7 +117,7 @@ def test_show_lists_exercises_muscles_and_equipment() -> None:
 
 
 def test_schema_command_prints_the_shipped_schema() -> None:
-    from voicecoach.schema import routine_schema
+    from voicecoach.routine.schema import routine_schema
 
     assert json.loads(invoke("schema").stdout) == routine_schema()
 
@@ -150,7 +150,7 @@ def test_installed_command_finds_bundled_files_from_any_folder(tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Full Body A")
-    code = "from voicecoach.audio import load_beeps; print(len(load_beeps()))"
+    code = "from voicecoach.beeps import load_beeps; print(len(load_beeps()))"
     beeps = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )

@@ -9,11 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voicecoach.beeps import BEEP_MS, Beep
-from voicecoach.compiler import GAP_MS, GO_LEAD_MS, compile_routine
-from voicecoach.dryrun import format_lines, format_text, to_json
-from voicecoach.durations import EstimatedDurations
 from voicecoach.errors import SourcePos
-from voicecoach.model import (
+from voicecoach.routine.model import (
     Circuit,
     Cue,
     Cues,
@@ -23,7 +20,10 @@ from voicecoach.model import (
     Tempo,
     WorkKind,
 )
-from voicecoach.timeline import EventKind, PhaseKind, Role, Timeline
+from voicecoach.timeline.compiler import GAP_MS, GO_LEAD_MS, compile_routine
+from voicecoach.timeline.dryrun import format_lines, format_text, to_json
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.model import EventKind, PhaseKind, Role, Timeline
 
 
 def exercise(name: str = "Band row", **kw: object) -> Exercise:
@@ -377,7 +377,7 @@ def test_estimates_grow_with_words_and_pauses(text: str, longer_than: str) -> No
 
 def test_warning_rounds_the_need_up_and_the_room_down() -> None:
     """2201 ms needed in 2199 ms of room must not read as '2.2 s but at most 2.2 s'."""
-    from voicecoach.timeline import CueWarning
+    from voicecoach.timeline.model import CueWarning
 
     warning = CueWarning("Rücken gerade.", None, 2201, 2199, "Diagonalstütz, links")
     assert str(warning) == (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from voicecoach.compiler import compile_routine
-from voicecoach.display import LiveDisplay, PlainDisplay
-from voicecoach.durations import EstimatedDurations
-from voicecoach.model import Exercise, Reps, Routine, Tempo, WorkKind
-from voicecoach.timeline import PhaseKind, Role, Timeline
+from voicecoach.playback.display import LiveDisplay, PlainDisplay
+from voicecoach.routine.model import Exercise, Reps, Routine, Tempo, WorkKind
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.model import PhaseKind, Role, Timeline
 
 
 def timeline() -> Timeline:

@@ -18,20 +18,19 @@ import pytest
 
 import voicecoach
 from voicecoach.errors import VoicecoachError
-from voicecoach.history import (
+from voicecoach.history.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
     SafeRecorder,
     SessionRecord,
-    SessionStatus,
     SetRecord,
     content_hash,
     default_path,
-    set_key,
 )
-from voicecoach.timeline import Phase, PhaseKind
+from voicecoach.outcome import Outcome
+from voicecoach.timeline.model import Phase, PhaseKind, set_key
 
 CET = timezone(timedelta(hours=1))
 T0 = datetime(2024, 3, 4, 7, 30, tzinfo=CET)
@@ -109,7 +108,7 @@ def test_full_session_reads_back_as_recorded(store: HistoryStore) -> None:
             resumes=None,
             started_at=T0,
             ended_at=T0 + timedelta(minutes=42),
-            status=SessionStatus.COMPLETED,
+            status=Outcome.COMPLETED,
             sets_done=3,
             sets_skipped=1,
             last_set_at=T0 + timedelta(minutes=2),
@@ -198,12 +197,12 @@ def test_session_never_ended_reads_as_interrupted(db_path: Path) -> None:
     with HistoryStore.open(db_path) as store:
         sid = start(store)
         record(store, sid, 1)
-        assert store.recent_sessions(1)[0].status is SessionStatus.INTERRUPTED
+        assert store.recent_sessions(1)[0].status is Outcome.INTERRUPTED
     assert raw(db_path, "SELECT status, ended_at FROM sessions") == [("running", None)]
     with HistoryStore.open(db_path) as store:
         got = store.session(sid)
         assert got is not None
-        assert (got.status, got.ended_at, got.sets_done) == (SessionStatus.INTERRUPTED, None, 1)
+        assert (got.status, got.ended_at, got.sets_done) == (Outcome.INTERRUPTED, None, 1)
         assert got.duration_s == 60
     assert raw(db_path, "SELECT status, ended_at FROM sessions") == [("interrupted", None)]
 
@@ -213,10 +212,10 @@ def test_session_marked_by_another_open_still_ends_as_it_ends(db_path: Path) -> 
     with HistoryStore.open(db_path) as playing:
         sid = start(playing)
         with HistoryStore.open(db_path) as viewer:
-            assert viewer.recent_sessions(1)[0].status is SessionStatus.INTERRUPTED
+            assert viewer.recent_sessions(1)[0].status is Outcome.INTERRUPTED
         record(playing, sid, 1)
         playing.end_session(sid, status="completed", ended_at=T0 + timedelta(minutes=5))
-        assert playing.recent_sessions(1)[0].status is SessionStatus.COMPLETED
+        assert playing.recent_sessions(1)[0].status is Outcome.COMPLETED
 
 
 _KILLED_SCRIPT = textwrap.dedent(
@@ -225,7 +224,7 @@ _KILLED_SCRIPT = textwrap.dedent(
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
 
-    from voicecoach.history import HistoryStore
+    from voicecoach.history.store import HistoryStore
 
     store = HistoryStore.open(Path(sys.argv[1]))
     t0 = datetime(2024, 3, 4, 7, 30, tzinfo=timezone.utc)
@@ -271,7 +270,7 @@ def test_kill_9_mid_session_leaves_a_valid_history(db_path: Path) -> None:
     assert raw(db_path, "SELECT status FROM sessions") == [("running",)]
     with HistoryStore.open(db_path) as store:
         (session,) = store.recent_sessions(10)
-        assert session.status is SessionStatus.INTERRUPTED
+        assert session.status is Outcome.INTERRUPTED
         numbers = [s.set_number for s in store.sets_for(session.id)]
     # Every set reported as recorded is there, and nothing but whole sets in order.
     assert numbers == list(range(1, len(numbers) + 1))
@@ -477,12 +476,12 @@ def test_version_1_history_is_migrated_with_its_rows(db_path: Path) -> None:
     with HistoryStore.open(db_path) as store:
         old, stale = sorted(store.recent_sessions(None), key=lambda s: s.id)
         assert (old.status, old.content_hash, old.resumes, old.sets_done) == (
-            SessionStatus.COMPLETED,
+            Outcome.COMPLETED,
             None,
             None,
             1,
         )
-        assert stale.status is SessionStatus.INTERRUPTED
+        assert stale.status is Outcome.INTERRUPTED
         assert store.sets_for(1) == [
             SetRecord(1, "Row", 0, None, 1, None, 8, 31.5, None, False, T0 + timedelta(minutes=3))
         ]
@@ -604,12 +603,12 @@ def test_naive_times_are_refused(
 
 def test_end_session_mistakes(store: HistoryStore) -> None:
     sid = start(store)
-    with pytest.raises(ValueError, match="cannot end as 'running'"):
-        store.end_session(sid, status=SessionStatus.RUNNING, ended_at=T0)
-    with pytest.raises(ValueError, match="'finished' is not a valid SessionStatus"):
+    with pytest.raises(ValueError, match="'running' is not a valid Outcome"):
+        store.end_session(sid, status="running", ended_at=T0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'finished' is not a valid Outcome"):
         store.end_session(sid, status="finished", ended_at=T0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no session 999"):
-        store.end_session(999, status="quit", ended_at=T0)
+        store.end_session(999, status=Outcome.QUIT, ended_at=T0)
 
 
 def _limited_to_current_size(name: str) -> sqlite3.Connection:
@@ -644,7 +643,7 @@ def test_safe_recorder_on_full_disk_warns_once_and_goes_on(db_path: Path) -> Non
     assert raw(db_path, "PRAGMA integrity_check") == [("ok",)]
     with HistoryStore.open(db_path) as store:
         (session,) = store.recent_sessions(5)
-        assert session.status is SessionStatus.INTERRUPTED
+        assert session.status is Outcome.INTERRUPTED
         assert 0 < session.sets_done < 200
         numbers = [s.set_number for s in store.sets_for(sid)]
         assert numbers == list(range(1, len(numbers) + 1))
@@ -673,4 +672,4 @@ def test_safe_recorder_does_not_hide_mistakes(store: HistoryStore) -> None:
     record(recorder, sid, 1)
     recorder.end_session(sid, status="completed", ended_at=T0 + timedelta(minutes=2))
     assert recorder.active
-    assert store.recent_sessions(1)[0].status is SessionStatus.COMPLETED
+    assert store.recent_sessions(1)[0].status is Outcome.COMPLETED

@@ -23,20 +23,21 @@ import pytest
 from click.testing import CliRunner
 from conftest import AlsaCapture
 
-from voicecoach.audio import RecordingSink
 from voicecoach.cli import cli
-from voicecoach.clock import FakeClock
-from voicecoach.history import HistoryStore, SessionStatus, open_existing
-from voicecoach.loader import load_routine
-from voicecoach.phrases import Phrases
-from voicecoach.session import RunOptions, RunResult, measured_timeline, open_speech, run_routine
-from voicecoach.stats import (
+from voicecoach.history.stats import (
     DEFAULT_WEEKS,
     UNLISTED_MUSCLE,
     history_report,
     known_muscles,
     stats_report,
 )
+from voicecoach.history.store import HistoryStore, open_existing
+from voicecoach.outcome import Outcome
+from voicecoach.routine.loader import load_routine
+from voicecoach.session.prepare import measured_timeline, open_speech
+from voicecoach.session.run import RunOptions, RunResult, run_routine
+from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.timeline.phrases import Phrases
 
 CET = timezone(timedelta(hours=1))
 EET = timezone(timedelta(hours=2))
@@ -71,7 +72,7 @@ class Known:
     routine: str
     started_at: datetime
     sets: tuple[tuple[str, bool], ...]  # (exercise, skipped)
-    status: SessionStatus | None  # None: never ended
+    status: Outcome | None  # None: never ended
     minutes: float = 0
 
 
@@ -81,7 +82,7 @@ def write_known_history(folder: Path) -> Path:
     (folder / "my-library.yaml").write_text(MY_LIBRARY, encoding="utf-8")
     paths = {"Back Day": str(folder / "back-day.yaml"), "Old Plan": str(folder / "gone.yaml")}
     row, angel, walk = ("Rows with a band", False), ("Wall Angel", False), ("Farmer Walk", False)
-    completed, quit = SessionStatus.COMPLETED, SessionStatus.QUIT
+    completed, quit = Outcome.COMPLETED, Outcome.QUIT
     known = (
         # W08: before a window of three weeks, still part of the streak.
         Known("Back Day", datetime(2024, 2, 20, 7, tzinfo=CET), (row,) * 2, completed, 20),
@@ -413,6 +414,8 @@ def quick(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.speech
+@pytest.mark.audio
 def test_a_real_run_records_the_session_and_every_set(
     tmp_path: Path, quick: Path, alsa_capture: AlsaCapture
 ) -> None:
@@ -438,7 +441,7 @@ def test_a_real_run_records_the_session_and_every_set(
     with HistoryStore.open(db) as store:
         (session,) = store.recent_sessions(10)
         sets = store.sets_for(session.id)
-    assert session.status is SessionStatus.COMPLETED
+    assert session.status is Outcome.COMPLETED
     assert (session.routine_name, session.routine_path) == ("Quick Test", str(quick))
     assert [(s.exercise, s.set_number, s.side, s.reps, s.skipped) for s in sets] == [
         ("Band Row", 1, None, 2, False),
@@ -569,7 +572,7 @@ def test_locked_history_turns_history_off_and_the_run_goes_on(
     finally:
         clock.release()
 
-    assert result.summary.outcome.value == "completed"
+    assert result.summary.outcome is Outcome.COMPLETED
     assert result.summary.sets_done == 3
     assert len(notes) == 1
     assert notes[0].startswith("warning: workout history is off for this session (")
@@ -581,4 +584,4 @@ def test_locked_history_turns_history_off_and_the_run_goes_on(
         else:
             (session,) = sessions
             assert session.sets_done == recorded_sets
-            assert session.status is SessionStatus.INTERRUPTED
+            assert session.status is Outcome.INTERRUPTED

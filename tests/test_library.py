@@ -11,9 +11,9 @@ import pytest
 
 from voicecoach import resources
 from voicecoach.errors import RoutineError, SourcePos
-from voicecoach.library import bundled_library, load_library
-from voicecoach.loader import load_routine, load_routine_text
-from voicecoach.model import Cue, Reps, Tempo, WorkKind
+from voicecoach.routine.library import bundled_library, load_library
+from voicecoach.routine.loader import load_routine, load_routine_text
+from voicecoach.routine.model import Cue, Reps, Tempo, WorkKind
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from voicecoach import resources
 from voicecoach.errors import RoutineError, SourcePos
-from voicecoach.fields import DEFAULTS_KEYS, EXERCISE_KEYS
-from voicecoach.loader import load_routine, load_routine_text
-from voicecoach.model import (
+from voicecoach.routine.fields import DEFAULTS_KEYS, EXERCISE_KEYS
+from voicecoach.routine.loader import load_routine, load_routine_text
+from voicecoach.routine.model import (
     DEFAULT_COUNTDOWN_S,
     DEFAULT_PREPARE_MS,
     DEFAULT_REST_AFTER_MS,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from voicecoach.clip import Clip
-from voicecoach.clock import FakeClock
-from voicecoach.compiler import compile_routine
-from voicecoach.keys import FakeKeys
-from voicecoach.model import Cue, Cues, Exercise, Reps, Routine, Tempo, WorkKind
-from voicecoach.player import Outcome, Player
-from voicecoach.timeline import EventKind, Phase, PhaseKind, Timeline
+from voicecoach.outcome import Outcome
+from voicecoach.playback.player import Player
+from voicecoach.routine.model import Cue, Cues, Exercise, Reps, Routine, Tempo, WorkKind
+from voicecoach.testing import FakeClock, FakeKeys
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.model import EventKind, Phase, PhaseKind, Timeline
 
 START = 1000.0
 
@@ -143,7 +143,7 @@ def test_whole_session_plays_every_event_at_its_time(timeline: Timeline) -> None
 
 
 def _clock(ms: int) -> str:
-    from voicecoach.dryrun import clock
+    from voicecoach.timetext import clock
 
     return clock(ms)
 

@@ -27,19 +27,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voicecoach import render
 from voicecoach.beeps import BEEP_MS, Beep
 from voicecoach.clip import Clip
 from voicecoach.errors import UsageError
-from voicecoach.render import (
-    RenderError,
-    RenderResult,
-    ms_to_frames,
-    render_timeline,
-    write_captions,
-)
+from voicecoach.render import mix as render
+from voicecoach.render import writers
+from voicecoach.render.captions import write_captions
+from voicecoach.render.mix import RenderResult, ms_to_frames, render_timeline
+from voicecoach.render.writers import RenderError
 from voicecoach.resources import sounds_dir
-from voicecoach.timeline import Event, EventKind, Phase, PhaseKind, Role, Timeline
+from voicecoach.timeline.model import Event, EventKind, Phase, PhaseKind, Role, Timeline
 
 Samples = npt.NDArray[np.int16]
 
@@ -69,7 +66,7 @@ def burst(ms: int, seed: int, *, rate: int = 22050, level: float = 0.5) -> Sampl
 
 @dataclass
 class FakeClips:
-    """A ClipSource over a dict, counting what it was asked for."""
+    """A ClipMaker over a dict, counting what it was asked for."""
 
     clips: dict[str, Clip]
     asked: list[str] = field(default_factory=list)
@@ -699,16 +696,16 @@ def test_a_full_disk_mid_write_leaves_nothing(
 ) -> None:
     """ENOSPC from the writer on the third block: RenderError, old files intact, no temp file."""
     timeline, clips = long_timeline()
-    real_write = render._WavWriter.write
+    real_write = writers._WavWriter.write
     calls = []
 
-    def write(self: render._WavWriter, block: bytearray) -> None:
+    def write(self: writers._WavWriter, block: bytearray) -> None:
         calls.append(len(block))
         if len(calls) == 3:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_write(self, block)
 
-    monkeypatch.setattr(render._WavWriter, "write", write)
+    monkeypatch.setattr(writers._WavWriter, "write", write)
     with pytest.raises(RenderError, match="disk is full") as caught:
         render_timeline(timeline, clips=FakeClips(clips), beeps={}, out=old_files / "s.wav")
     assert isinstance(caught.value.__cause__, OSError)
@@ -756,15 +753,15 @@ def test_a_full_disk_under_any_writer_leaves_nothing(
     if name.endswith((".flac", ".ogg")):
         pytest.importorskip("soundfile")
     timeline, clips = long_timeline()
-    real_create = render._TempFiles.create
+    real_create = writers.TempFiles.create
 
-    def create(self: render._TempFiles, target: Path) -> IO[bytes]:
+    def create(self: writers.TempFiles, target: Path) -> IO[bytes]:
         file = real_create(self, target)
         if target.name == name:
             return FillingFile(file, room)  # type: ignore[return-value]
         return file
 
-    monkeypatch.setattr(render._TempFiles, "create", create)
+    monkeypatch.setattr(writers.TempFiles, "create", create)
     out = old_files / ("s.wav" if name == "s.vtt" else name)
     with pytest.raises(RenderError, match="disk is full"):
         render_timeline(timeline, clips=FakeClips(clips), beeps={}, out=out, rate=44100)
@@ -938,10 +935,12 @@ def test_wav_writer_output_is_a_plain_pcm_wav(tmp_path: Path) -> None:
 @pytest.mark.parametrize("rate", [22050, 44100])
 def test_a_bundled_routine_renders_with_real_speech(tmp_path: Path, rate: int) -> None:
     """home-back-basics, compiled on espeak-ng's measured lengths: phrases land on their frame."""
-    from voicecoach.compiler import compile_routine
-    from voicecoach.loader import load_routine
     from voicecoach.resources import bundled_routines
-    from voicecoach.speech import EspeakNgSynthesizer, PhraseCache, SpeechSettings
+    from voicecoach.routine.loader import load_routine
+    from voicecoach.speech.cache import PhraseCache
+    from voicecoach.speech.engine import SpeechSettings
+    from voicecoach.speech.espeak_engine import EspeakNgSynthesizer
+    from voicecoach.timeline.compiler import compile_routine
 
     beeps = real_beeps()
     routine = load_routine(bundled_routines()["home-back-basics"])

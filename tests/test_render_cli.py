@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from voicecoach.cli import cli
-from voicecoach.compiler import compile_routine
-from voicecoach.durations import EstimatedDurations
 from voicecoach.errors import UsageError
-from voicecoach.loader import load_routine
 from voicecoach.resources import bundled_routines
-from voicecoach.session import window
+from voicecoach.routine.loader import load_routine
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.seek import window
 
 pytestmark = pytest.mark.speech
 

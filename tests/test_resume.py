@@ -20,13 +20,15 @@ from pathlib import Path
 import pytest
 from conftest import AlsaCapture
 
-from voicecoach.audio import RecordingSink
-from voicecoach.clock import FakeClock
 from voicecoach.errors import UsageError
-from voicecoach.history import HistoryStore, SessionStatus, SetKey, content_hash
-from voicecoach.loader import load_routine
-from voicecoach.phrases import Phrases
-from voicecoach.session import RunOptions, RunResult, measured_timeline, open_speech, run_routine
+from voicecoach.history.store import HistoryStore, content_hash
+from voicecoach.outcome import Outcome
+from voicecoach.routine.loader import load_routine
+from voicecoach.session.prepare import measured_timeline, open_speech
+from voicecoach.session.run import RunOptions, RunResult, run_routine
+from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.timeline.model import SetKey
+from voicecoach.timeline.phrases import Phrases
 
 ROUTINE = (Path(__file__).parent / "data" / "quick-test.yaml").read_text(encoding="utf-8")
 
@@ -170,7 +172,7 @@ def test_resume_starts_at_the_first_set_not_done(
         new, previous = store.recent_sessions(10)
         assert previous.id == old
         assert new.resumes == old
-        assert new.status is SessionStatus.COMPLETED
+        assert new.status is Outcome.COMPLETED
         assert new.routine_path == str(routine_file)
         assert keys(store, new.id) == list(played_sets)
         assert store.last_interrupted("Quick Test") is None
@@ -200,7 +202,7 @@ def test_a_resumed_session_stopped_again_resumes_from_both(
     with HistoryStore.open(db) as store:
         s3, s2, s1 = store.recent_sessions(10)
         assert (s1.id, s2.resumes, s3.resumes) == (first, s1.id, s2.id)
-        assert s2.status is SessionStatus.INTERRUPTED
+        assert s2.status is Outcome.INTERRUPTED
         assert keys(store, s2.id) == [ROW_2]
         assert keys(store, s3.id) == [LEFT, RIGHT]
 
@@ -333,7 +335,7 @@ def test_run_stopped_after_its_first_set_leaves_a_resumable_history(
     assert raw(db, "SELECT status FROM sessions") == [(status_in_file,)]
     with HistoryStore.open(db) as store:
         (session,) = store.recent_sessions(10)
-        assert session.status is SessionStatus.INTERRUPTED
+        assert session.status is Outcome.INTERRUPTED
         assert session.routine_path == str(routine_file)
         assert keys(store, session.id) == [ROW_1]
 

@@ -27,14 +27,16 @@ from typing import IO
 import pytest
 from conftest import AlsaCapture, write_alsa_config
 
-from voicecoach.audio import load_beeps
+from voicecoach.beeps import load_beeps
 from voicecoach.clip import Clip
-from voicecoach.dryrun import clock, format_lines
-from voicecoach.history import HistoryStore, SessionStatus
-from voicecoach.loader import load_routine
-from voicecoach.session import measured_timeline, open_speech
-from voicecoach.speech import PhraseCache
-from voicecoach.timeline import EventKind, Timeline
+from voicecoach.history.store import HistoryStore
+from voicecoach.outcome import Outcome
+from voicecoach.routine.loader import load_routine
+from voicecoach.session.prepare import measured_timeline, open_speech
+from voicecoach.speech.cache import PhraseCache
+from voicecoach.timeline.dryrun import format_lines
+from voicecoach.timeline.model import EventKind, Timeline
+from voicecoach.timetext import clock
 
 #: About 27 seconds: two announcements, a 3 s prepare with a 2 s countdown, two fast reps, a short
 #: rest, then a 5 s hold with room for its `during` cue.
@@ -101,7 +103,7 @@ def voicecoach(*args: str) -> list[str]:
 
 
 def expected_clips(timeline: Timeline, cache: PhraseCache) -> list[tuple[str, Clip]]:
-    beeps = {b.value: c for b, c in load_beeps().items()}
+    beeps = load_beeps()
     out = []
     for e in timeline.events:
         clip = beeps[e.text] if e.kind is EventKind.BEEP else cache.get(e.text)
@@ -228,7 +230,7 @@ def test_signal_stops_the_run_with_a_summary_and_status_130(
     assert "Traceback" not in stderr
     with HistoryStore.open(history) as store:
         [session] = store.recent_sessions()
-    assert session.status is SessionStatus.INTERRUPTED
+    assert session.status is Outcome.INTERRUPTED
     assert session.ended_at is not None, "the end of the session was recorded"
 
 

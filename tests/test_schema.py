@@ -12,7 +12,7 @@ import yaml
 
 from voicecoach import resources
 from voicecoach.errors import RoutineError
-from voicecoach.fields import (
+from voicecoach.routine.fields import (
     CIRCUIT_KEYS,
     CUE_KINDS,
     DEFAULTS_KEYS,
@@ -21,9 +21,9 @@ from voicecoach.fields import (
     TOP_KEYS,
     VOICE_KEYS,
 )
-from voicecoach.loader import load_routine_text
-from voicecoach.model import LANGUAGES
-from voicecoach.schema import routine_schema
+from voicecoach.routine.loader import load_routine_text
+from voicecoach.routine.model import LANGUAGES
+from voicecoach.routine.schema import routine_schema
 
 GOOD = Path(__file__).parent / "data" / "good"
 #: The routines among the good fixtures (the rest are library files).

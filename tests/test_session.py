@@ -17,34 +17,29 @@ from pathlib import Path
 import pytest
 import pyttsx3
 
-from voicecoach import speech
-from voicecoach.audio import RecordingSink, load_beeps
+from voicecoach.beeps import load_beeps
 from voicecoach.clip import Clip
-from voicecoach.clock import FakeClock
-from voicecoach.display import PlainDisplay
-from voicecoach.dryrun import format_lines
 from voicecoach.errors import UsageError
-from voicecoach.loader import load_routine
-from voicecoach.model import Routine
-from voicecoach.phrases import Phrases
-from voicecoach.player import Outcome, Player
+from voicecoach.outcome import Outcome
+from voicecoach.playback.display import PlainDisplay
+from voicecoach.playback.player import Player
 from voicecoach.resources import bundled_routines
-from voicecoach.session import (
-    Finisher,
-    RunOptions,
-    RunResult,
-    dry_run_timeline,
-    find_start,
-    open_speech,
-    plan_session,
-    run_routine,
-)
-from voicecoach.speech import PhraseCache, install_hint
-from voicecoach.timeline import Event, EventKind, Phase, PhaseKind, Timeline
+from voicecoach.routine.loader import load_routine
+from voicecoach.routine.model import Routine
+from voicecoach.session.prepare import Finisher, dry_run_timeline, open_speech, plan_session
+from voicecoach.session.run import RunOptions, RunResult, run_routine
+from voicecoach.speech import pyttsx3_engine, voices
+from voicecoach.speech.cache import PhraseCache
+from voicecoach.speech.engine import install_hint
+from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.timeline.dryrun import format_lines
+from voicecoach.timeline.model import Event, EventKind, Phase, PhaseKind, Timeline
+from voicecoach.timeline.phrases import Phrases
+from voicecoach.timeline.seek import find_start
 
 START = 1000.0
 ROUTINE = "home-back-basics"
-BEEPS = {beep.value: clip for beep, clip in load_beeps().items()}
+BEEPS = load_beeps()
 
 
 def bundled(name: str = ROUTINE) -> Routine:
@@ -324,8 +319,8 @@ def no_speech_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(pyttsx3, "init", no_espeak)
     # Forget the engine and voices this test process may already have: start as a new process.
-    monkeypatch.setattr(speech, "_worker", None)
-    monkeypatch.setattr(speech, "_voices", None)
+    monkeypatch.setattr(pyttsx3_engine, "_worker", None)
+    monkeypatch.setattr(voices, "_voices", None)
 
 
 @pytest.mark.usefixtures("no_speech_engine")

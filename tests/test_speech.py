@@ -12,24 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from voicecoach.clip import Clip
-from voicecoach.durations import DurationProvider
 from voicecoach.errors import SpeechUnavailable, VoicecoachError
-from voicecoach.model import Voice
-from voicecoach.speech import (
-    EspeakNgSynthesizer,
-    PhraseCache,
-    Pyttsx3Synthesizer,
-    SpeechSettings,
-    Synthesizer,
-    UnknownVoiceError,
-    VoiceInfo,
-    default_cache_root,
-    list_voices,
-    open_synthesizer,
-    parse_espeak_voices,
-    resolve_voice,
-    settings_for,
-)
+from voicecoach.routine.model import Voice
+from voicecoach.speech.cache import PhraseCache, default_cache_root
+from voicecoach.speech.engine import SpeechSettings, Synthesizer, UnknownVoiceError, VoiceInfo
+from voicecoach.speech.espeak_engine import EspeakNgSynthesizer, parse_espeak_voices
+from voicecoach.speech.pyttsx3_engine import Pyttsx3Synthesizer
+from voicecoach.speech.voices import list_voices, open_synthesizer, resolve_voice, settings_for
+from voicecoach.timeline.durations import DurationProvider
 
 SHORT = "Go."
 LONG = "Keep your back flat, brace your core and drive the floor away with both feet."

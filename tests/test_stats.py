@@ -10,18 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voicecoach.history import HistoryStore, SessionRecord, SessionStatus, SetRecord
-from voicecoach.stats import (
+from voicecoach.history.stats import (
     Stats,
     WeekStats,
     bar_chart,
     collect_stats,
     compute_stats,
-    format_duration,
     format_sessions_table,
     format_stats,
     sessions_json,
 )
+from voicecoach.history.store import HistoryStore, SessionRecord, SetRecord
+from voicecoach.outcome import Outcome
+from voicecoach.timetext import format_duration
 
 CET = timezone(timedelta(hours=1))
 EET = timezone(timedelta(hours=2))
@@ -41,12 +42,12 @@ class Played:
 
     started_at: datetime
     minutes: float
-    status: SessionStatus
+    status: Outcome
     sets: tuple[tuple[str, bool], ...]  # (exercise, skipped)
 
     @property
     def ended_at(self) -> datetime | None:
-        if self.status is SessionStatus.INTERRUPTED:
+        if self.status is Outcome.INTERRUPTED:
             return None
         return self.started_at + timedelta(minutes=self.minutes)
 
@@ -64,27 +65,25 @@ def skipped(exercise: str, n: int) -> tuple[tuple[str, bool], ...]:
 
 KNOWN = (
     # W06, before the window: only the streak could see it, and W07 and W09 are empty anyway.
-    Played(datetime(2024, 2, 5, 8, tzinfo=CET), 20, SessionStatus.COMPLETED, done("Row", 5)),
+    Played(datetime(2024, 2, 5, 8, tzinfo=CET), 20, Outcome.COMPLETED, done("Row", 5)),
     # W08
     Played(
         datetime(2024, 2, 20, 7, tzinfo=CET),
         35,
-        SessionStatus.COMPLETED,
+        Outcome.COMPLETED,
         done("Deadlift", 3) + done("Row", 3) + skipped("Row", 1),
     ),
     # W10: a whole session, an interrupted one, and a false start that does not count.
     Played(
         datetime(2024, 3, 4, 18, tzinfo=CET),
         45.5,
-        SessionStatus.COMPLETED,
+        Outcome.COMPLETED,
         done("Row", 4) + done("Plank", 2) + done("Deadlift", 2),
     ),
-    Played(datetime(2024, 3, 6, 7, tzinfo=CET), 12, SessionStatus.INTERRUPTED, done("Mystery", 3)),
-    Played(datetime(2024, 3, 7, 7, tzinfo=CET), 3, SessionStatus.QUIT, skipped("Row", 2)),
+    Played(datetime(2024, 3, 6, 7, tzinfo=CET), 12, Outcome.INTERRUPTED, done("Mystery", 3)),
+    Played(datetime(2024, 3, 7, 7, tzinfo=CET), 3, Outcome.QUIT, skipped("Row", 2)),
     # Monday of W11 where it was played, though still Sunday in Central Europe.
-    Played(
-        datetime(2024, 3, 11, 0, 30, tzinfo=EET), 25, SessionStatus.COMPLETED, done("Deadlift", 4)
-    ),
+    Played(datetime(2024, 3, 11, 0, 30, tzinfo=EET), 25, Outcome.COMPLETED, done("Deadlift", 4)),
 )
 
 
@@ -184,7 +183,7 @@ def test_streak_counts_weeks(now: datetime, streak: int) -> None:
 
 def test_false_start_does_not_start_a_streak() -> None:
     sessions, sets = as_records(
-        (Played(NOW - timedelta(hours=1), 2, SessionStatus.QUIT, skipped("Row", 3)),)
+        (Played(NOW - timedelta(hours=1), 2, Outcome.QUIT, skipped("Row", 3)),)
     )
     stats = compute_stats(sessions, sets, muscles=MUSCLES, now=NOW, weeks=1)
     assert stats == Stats(
@@ -195,7 +194,7 @@ def test_false_start_does_not_start_a_streak() -> None:
 
 
 def test_muscle_listed_twice_counts_once() -> None:
-    sessions, sets = as_records((Played(NOW, 10, SessionStatus.COMPLETED, done("Row", 2)),))
+    sessions, sets = as_records((Played(NOW, 10, Outcome.COMPLETED, done("Row", 2)),))
     stats = compute_stats(sessions, sets, muscles={"Row": ("back", "back", "lats")}, now=NOW)
     assert stats.sets_per_muscle == (("back", 2), ("lats", 2))
 

@@ -6,7 +6,13 @@ to match them (a test checks the files against this table).
 
 from __future__ import annotations
 
+import wave
 from enum import StrEnum
+from pathlib import Path
+
+from voicecoach.clip import Clip
+from voicecoach.errors import AudioUnavailable
+from voicecoach.resources import sounds_dir
 
 
 class Beep(StrEnum):
@@ -39,3 +45,18 @@ BEEP_HZ: dict[Beep, tuple[float, ...]] = {
     Beep.REP: (1760.0,),
     Beep.FINISH: (523.25, 783.99),
 }
+
+
+def load_beeps(folder: Path | None = None) -> dict[Beep, Clip]:
+    """Every beep's clip, read from ``NAME.wav`` in `folder` (default: the bundled sounds)."""
+    folder = folder if folder is not None else sounds_dir()
+    beeps = {}
+    for beep in Beep:
+        path = folder / f"{beep.value}.wav"
+        try:
+            beeps[beep] = Clip.from_wav(path)
+        except (OSError, EOFError, wave.Error) as err:
+            raise AudioUnavailable(
+                f"beep sound {path} cannot be read ({err}); reinstall voicecoach"
+            ) from err
+    return beeps

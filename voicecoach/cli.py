@@ -49,7 +49,7 @@ class _Group(click.Group):
 def _complete_routine(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
-    from voicecoach.catalog import routine_names
+    from voicecoach.routine.catalog import routine_names
 
     names = [CompletionItem(n) for n in routine_names() if n.startswith(incomplete)]
     return names or [CompletionItem(incomplete, type="file")]
@@ -63,8 +63,8 @@ def _routine_argument() -> Callable[[_F], _F]:
 
 
 def _load(routine_arg: str) -> Any:
-    from voicecoach.catalog import resolve_routine
-    from voicecoach.loader import load_routine
+    from voicecoach.routine.catalog import resolve_routine
+    from voicecoach.routine.loader import load_routine
 
     return load_routine(resolve_routine(routine_arg))
 
@@ -171,9 +171,12 @@ def run(
     the voice when one is installed (synthesizing into the speech cache),
     or estimated with --estimate or when there is no voice.
     """
-    from voicecoach.session import RunOptions, dry_run_timeline, run_routine
+    from voicecoach.outcome import Outcome
+    from voicecoach.session.prepare import dry_run_timeline
+    from voicecoach.session.run import RunOptions, run_routine
 
     loaded = _load(routine)
+    voice = loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume)
     if as_json and not dry_run:
         raise click.UsageError("--json goes with --dry-run")
     if estimate and not dry_run:
@@ -181,26 +184,19 @@ def run(
     if dry_run and (resume or start_at):
         raise click.UsageError("--dry-run prints the whole session: drop --resume and --start-at")
     if dry_run:
-        from voicecoach.dryrun import format_text, to_json
+        from voicecoach.timeline.dryrun import format_text, to_json
 
-        timeline, voice = dry_run_timeline(
-            loaded,
-            voice_id=voice_id,
-            rate=rate,
-            volume=volume,
-            estimate=estimate,
-            on_progress=_progress("measuring phrases"),
+        timeline, measured_with = dry_run_timeline(
+            loaded, voice, estimate=estimate, on_progress=_progress("measuring phrases")
         )
         _print_warnings(timeline)
         if as_json:
             click.echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
         else:
-            click.echo(format_text(loaded, timeline, voice=voice), nl=False)
+            click.echo(format_text(loaded, timeline, voice=measured_with), nl=False)
         return
     options = RunOptions(
-        voice_id=voice_id,
-        rate=rate,
-        volume=volume,
+        voice=voice,
         plain=plain,
         start_at=start_at,
         resume=resume,
@@ -218,7 +214,7 @@ def run(
         live=live,
     )
     click.echo(result.summary.line())
-    if result.summary.outcome.value == "interrupted":
+    if result.summary.outcome is Outcome.INTERRUPTED:
         sys.exit(130)
 
 
@@ -234,10 +230,10 @@ def validate(files: Sequence[str]) -> None:
     Example:
       voicecoach validate my-back-day.yaml routines/*.yaml
     """
-    from voicecoach.compiler import compile_routine
-    from voicecoach.dryrun import short_clock
-    from voicecoach.durations import EstimatedDurations
-    from voicecoach.loader import load_routine
+    from voicecoach.routine.loader import load_routine
+    from voicecoach.timeline.compiler import compile_routine
+    from voicecoach.timeline.durations import EstimatedDurations
+    from voicecoach.timetext import short_clock
 
     failed = False
     for name in files:
@@ -267,9 +263,9 @@ def show(routine: str) -> None:
     Example:
       voicecoach show posterior-chain
     """
-    from voicecoach.compiler import compile_routine
-    from voicecoach.durations import EstimatedDurations
-    from voicecoach.overview import format_overview
+    from voicecoach.timeline.compiler import compile_routine
+    from voicecoach.timeline.durations import EstimatedDurations
+    from voicecoach.timeline.overview import format_overview
 
     loaded = _load(routine)
     timeline = compile_routine(loaded, EstimatedDurations(loaded.voice.rate))
@@ -284,7 +280,7 @@ def list_() -> None:
     Example:
       voicecoach list
     """
-    from voicecoach.catalog import list_routines, user_routines_dir
+    from voicecoach.routine.catalog import list_routines, user_routines_dir
 
     entries = list_routines()
     width = max((len(e.name) for e in entries), default=0)
@@ -301,7 +297,7 @@ def schema() -> None:
     Example:
       voicecoach schema > routine.schema.json
     """
-    from voicecoach.schema import routine_schema
+    from voicecoach.routine.schema import routine_schema
 
     click.echo(json.dumps(routine_schema(), indent=2, ensure_ascii=False))
 
@@ -317,7 +313,7 @@ def voices(language: str | None) -> None:
     Example:
       voicecoach voices --language de
     """
-    from voicecoach.speech import list_voices
+    from voicecoach.speech.voices import list_voices
 
     found = list_voices(language)
     width = max((len(v.id) for v in found), default=0)
@@ -341,9 +337,11 @@ def say(
     Example:
       voicecoach say "Breathe in and brace." --voice gmw/en-gb --rate 150
     """
-    from voicecoach.session import say_once
+    from voicecoach.routine.model import Voice
+    from voicecoach.session.say import say_once
 
-    clip = say_once(text, language=language, voice_id=voice_id, rate=rate, volume=volume)
+    voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume)
+    clip = say_once(text, language=language, voice=voice)
     click.echo(f"{clip.duration_ms / 1000:.2f} s")
 
 
@@ -382,7 +380,7 @@ def history(as_json: bool, routine: str | None, limit: int, history_path: Path |
       voicecoach history --routine "Home Back Basics" --limit 5
       voicecoach history --json | jq '.[0].status'
     """
-    from voicecoach.stats import history_report
+    from voicecoach.history.stats import history_report
 
     click.echo(history_report(history_path, routine=routine, limit=limit or None, as_json=as_json))
 
@@ -416,7 +414,7 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
     """
     from datetime import datetime
 
-    from voicecoach.stats import stats_report
+    from voicecoach.history.stats import stats_report
 
     now = datetime.now().astimezone()
     click.echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
@@ -473,17 +471,15 @@ def render(
       voicecoach render posterior-chain -o chain.ogg --sample-rate 44100 --stereo
       voicecoach render full-body-b -o rows.mp3 --from "Bent-Over Dumbbell Row"
     """
-    from voicecoach.dryrun import clock
-    from voicecoach.session import render_routine
+    from voicecoach.session.render import render_routine
+    from voicecoach.timetext import clock
 
     loaded = _load(routine)
     with _render_progress() as (on_synthesis, on_render):
         result = render_routine(
             loaded,
             output,
-            voice_id=voice_id,
-            rate=rate,
-            volume=volume,
+            voice=loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume),
             sample_rate=int(sample_rate),
             channels=2 if stereo else 1,
             background=background,

@@ -1,0 +1,2 @@
+"""The workout history: every session and set in one SQLite file, and what it adds up to
+(history tables, weekly stats)."""

@@ -1,0 +1,701 @@
+"""Workout history: every session and every set, kept in one SQLite file.
+
+:class:`HistoryStore` owns the file. Each recording call is its own transaction, so a session
+stopped at any moment (Ctrl-C, a crash, ``kill -9``, a power cut) leaves a valid database in which
+everything recorded before the stop is kept and the unfinished session reads as interrupted.
+:class:`SafeRecorder` wraps a store for the player: a storage fault while recording (a full disk,
+a file made read-only) switches history off for the rest of the session, says so once, and never
+stops the workout.
+
+The file holds nothing but our two tables, marked with :data:`APPLICATION_ID`; a file at the path
+that is not ours (not SQLite at all, or another program's database) is refused and left exactly
+as it is. The schema carries its version in ``PRAGMA user_version`` and older versions are
+migrated when the file is opened. docs/history.md describes the schema and its versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+
+from voicecoach.errors import VoicecoachError
+from voicecoach.outcome import Outcome
+from voicecoach.timeline.model import SetId, SetKey
+
+#: Written to ``PRAGMA application_id`` so that the file says whose it is ("VCOH").
+APPLICATION_ID: Final = 0x5643_4F48
+#: The schema version this module writes; older files are migrated up to it when opened.
+SCHEMA_VERSION: Final = 2
+#: How long to wait for another voicecoach that is writing to the same file.
+DEFAULT_BUSY_TIMEOUT_S: Final = 3.0
+
+_SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+_NO_HISTORY_HINT: Final = "run with --no-history to train without recording"
+
+_SCHEMA: Final = (
+    """
+    CREATE TABLE sessions (
+        id            INTEGER PRIMARY KEY,
+        routine_name  TEXT NOT NULL,
+        routine_path  TEXT,
+        content_hash  TEXT,
+        resumes       INTEGER REFERENCES sessions (id),
+        started_at    TEXT NOT NULL,
+        ended_at      TEXT,
+        status        TEXT NOT NULL DEFAULT 'running'
+                      CHECK (status IN ('running', 'completed', 'quit', 'interrupted'))
+    )
+    """,
+    "CREATE INDEX sessions_by_routine ON sessions (routine_name, id)",
+    """
+    CREATE TABLE sets (
+        id              INTEGER PRIMARY KEY,
+        session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        exercise        TEXT NOT NULL,
+        exercise_index  INTEGER NOT NULL,
+        round_number    INTEGER,
+        set_number      INTEGER NOT NULL,
+        side            TEXT,
+        reps            INTEGER,
+        seconds         REAL,
+        weight          TEXT,
+        skipped         INTEGER NOT NULL CHECK (skipped IN (0, 1)),
+        finished_at     TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX sets_by_session ON sets (session_id, id)",
+)
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    # Version 1 did not know which revision of a routine was played, did not link a resumed
+    # session to the one it continues, and kept no weight per set.
+    conn.execute("ALTER TABLE sessions ADD COLUMN content_hash TEXT")
+    conn.execute("ALTER TABLE sessions ADD COLUMN resumes INTEGER REFERENCES sessions (id)")
+    conn.execute("ALTER TABLE sets ADD COLUMN weight TEXT")
+
+
+#: Migration from version N to N + 1, by N.
+_MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {1: _migrate_1_to_2}
+
+
+class HistoryError(VoicecoachError):
+    """The workout history cannot be opened, read or written; the message says how to go on."""
+
+
+#: What the file says of a session that has begun and not ended; read back as interrupted.
+_RUNNING: Final = "running"
+
+
+def content_hash(data: bytes) -> str:
+    """The hash recorded with a session to tell revisions of a routine file apart (SHA-256)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def default_path() -> Path:
+    """The history file in the user's data folder (``$XDG_DATA_HOME/voicecoach`` on Linux)."""
+    return Path(platformdirs.user_data_dir("voicecoach", appauthor=False)) / "history.sqlite3"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One recorded session, with what its sets add up to."""
+
+    id: int
+    routine_name: str
+    routine_path: str | None
+    content_hash: str | None
+    #: The interrupted session this one carried on from, if it was resumed.
+    resumes: int | None
+    started_at: datetime
+    ended_at: datetime | None
+    #: A session that was never ended reads as INTERRUPTED.
+    status: Outcome
+    sets_done: int
+    sets_skipped: int
+    #: When its last recorded set finished.
+    last_set_at: datetime | None
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds from the start to the end, or to the last set when the session never ended."""
+        end = self.ended_at or self.last_set_at
+        return max(0.0, (end - self.started_at).total_seconds()) if end else 0.0
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    """One set as it was done (or skipped)."""
+
+    session_id: int
+    exercise: str
+    exercise_index: int
+    round_number: int | None
+    set_number: int
+    side: str | None
+    reps: int | None
+    seconds: float | None
+    weight: str | None
+    skipped: bool
+    finished_at: datetime
+
+    @property
+    def set_id(self) -> SetId:
+        """The set this record belongs to, as :attr:`voicecoach.timeline.model.Phase.set_id`
+        says it (the sides of one set share it)."""
+        return (self.exercise_index, self.round_number, self.set_number)
+
+    @property
+    def key(self) -> SetKey:
+        return (self.exercise_index, self.round_number, self.set_number, self.side)
+
+
+def _aware(value: datetime, name: str) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must carry a time zone, e.g. datetime.now().astimezone()")
+    return value.isoformat()
+
+
+def _read_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float) -> str:
+    code = exc.sqlite_errorcode & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (
+            f"the workout history {path} is in use by another voicecoach (still locked after "
+            f"{busy_timeout_s:g} s); wait for that one to finish, or {_NO_HISTORY_HINT}"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return (
+            f"could not {action} the workout history {path}: the disk is full; free some "
+            f"space, or {_NO_HISTORY_HINT}"
+        )
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return (
+            f"the workout history {path} is damaged ({exc}); voicecoach leaves it as it is. "
+            f"Move it aside to start a new history, or {_NO_HISTORY_HINT}"
+        )
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return (
+            f"could not {action} the workout history {path} ({exc}); check that you may write "
+            f"to that file and its folder, or {_NO_HISTORY_HINT}"
+        )
+    return f"could not {action} the workout history {path}: {exc}"
+
+
+def _refuse(path: Path, what: str) -> HistoryError:
+    return HistoryError(
+        f"{path} is not a voicecoach history but {what}; voicecoach leaves it as it is. "
+        f"Move it aside to start a new history there, or {_NO_HISTORY_HINT}"
+    )
+
+
+def _check_not_foreign(path: Path, busy_timeout_s: float) -> None:
+    """Refuse a file at `path` that is not ours, without writing anything to it.
+
+    A missing file, an empty one and an SQLite database with nothing in it are fair game: there is
+    nothing in them to lose. The check is made again inside the first transaction, so a file that
+    changes in between is still caught.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise HistoryError(
+            f"cannot read the workout history {path}: {exc.strerror}; {_NO_HISTORY_HINT}"
+        ) from exc
+    if not head:
+        return
+    if head != _SQLITE_MAGIC:
+        raise _refuse(path, "a file of another kind (not SQLite)")
+    # Without a write-ahead log the file alone is the whole database: read it as an immutable file,
+    # which takes no lock and creates no side file. With one, it may hold the newest pages, so read
+    # through it, still read-only.
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_timeout_s
+        )
+        try:
+            app_id, version, tables = _identify(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise HistoryError(_explain(exc, path, "read", busy_timeout_s)) from exc
+    _judge(path, app_id, version, tables)
+
+
+def _identify(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {
+        str(row[0])
+        for row in conn.execute("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
+    }
+    return app_id, version, tables
+
+
+def _judge(path: Path, app_id: int, version: int, tables: set[str]) -> bool:
+    """True if the database is empty and ours to create; raise if it is not ours to touch."""
+    if app_id == 0 and version == 0 and not tables:
+        return True
+    if app_id != APPLICATION_ID:
+        raise _refuse(path, "another program's SQLite database")
+    if version > SCHEMA_VERSION:
+        raise HistoryError(
+            f"the workout history {path} was written by a newer voicecoach (history schema "
+            f"{version}; this one knows up to {SCHEMA_VERSION}); upgrade voicecoach, or "
+            f"{_NO_HISTORY_HINT}"
+        )
+    if version not in range(1, SCHEMA_VERSION + 1) or not {"sessions", "sets"} <= tables:
+        raise HistoryError(
+            f"the workout history {path} is damaged (schema version {version}, tables "
+            f"{', '.join(sorted(tables)) or 'none'}); voicecoach leaves it as it is. "
+            f"Move it aside to start a new history, or {_NO_HISTORY_HINT}"
+        )
+    return False
+
+
+# Sets are counted by SetRecord.set_id, (exercise_index, round_number, set_number): the sides
+# of one set are one set.
+_SESSION_COLUMNS: Final = """
+    s.id, s.routine_name, s.routine_path, s.content_hash, s.resumes, s.started_at, s.ended_at,
+    s.status,
+    (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
+        FROM sets WHERE session_id = s.id AND skipped = 0)),
+    (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
+        FROM sets WHERE session_id = s.id AND skipped = 1)),
+    (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1)
+"""
+
+_SET_COLUMNS: Final = """
+    session_id, exercise, exercise_index, round_number, set_number, side, reps, seconds, weight,
+    skipped, finished_at
+"""
+
+
+def _session(row: tuple[Any, ...]) -> SessionRecord:
+    (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row
+    read_status = Outcome.INTERRUPTED if status == _RUNNING else Outcome(str(status))
+    started_at = _read_time(str(started))
+    assert started_at is not None
+    return SessionRecord(
+        id=int(sid),
+        routine_name=str(name),
+        routine_path=None if rpath is None else str(rpath),
+        content_hash=None if chash is None else str(chash),
+        resumes=None if resumes is None else int(resumes),
+        started_at=started_at,
+        ended_at=_read_time(None if ended is None else str(ended)),
+        status=read_status,
+        sets_done=int(done),
+        sets_skipped=int(skipped),
+        last_set_at=_read_time(None if last is None else str(last)),
+    )
+
+
+def _set(row: tuple[Any, ...]) -> SetRecord:
+    (sid, exercise, index, round_number, set_number, side, reps, seconds, weight, skipped, at) = row
+    finished_at = _read_time(str(at))
+    assert finished_at is not None
+    return SetRecord(
+        session_id=int(sid),
+        exercise=str(exercise),
+        exercise_index=int(index),
+        round_number=None if round_number is None else int(round_number),
+        set_number=int(set_number),
+        side=None if side is None else str(side),
+        reps=None if reps is None else int(reps),
+        seconds=None if seconds is None else float(seconds),
+        weight=None if weight is None else str(weight),
+        skipped=bool(skipped),
+        finished_at=finished_at,
+    )
+
+
+class HistoryStore:
+    """The history file, open. Use it from one thread; close it (or use ``with``) when done.
+
+    Every method that touches the file raises :class:`HistoryError` for a storage fault (a
+    database locked too long, a full disk, a damaged file); mistakes in the arguments are
+    ``ValueError``.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout_s: float) -> None:
+        """Use :meth:`open`; this takes over a connection already prepared by it."""
+        self._conn = conn
+        self.path = path
+        self._busy_timeout_s = busy_timeout_s
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        connect: Callable[[str], sqlite3.Connection] = sqlite3.connect,
+    ) -> HistoryStore:
+        """Open the history at `path` (default: :func:`default_path`), creating it if need be.
+
+        The folder is created, an older schema is migrated, and sessions left running by a
+        voicecoach that was stopped are marked interrupted. A file that is not a voicecoach
+        history is refused and left untouched. If another voicecoach keeps the file locked for
+        longer than `busy_timeout_s`, :class:`HistoryError` says so. `connect` makes the SQLite
+        connection from a file name (to trace or limit it).
+
+        Example: ``with HistoryStore.open() as store: store.recent_sessions(10)``
+        """
+        path = default_path() if path is None else path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(
+                f"cannot create the folder {path.parent} for the workout history: "
+                f"{exc.strerror}; {_NO_HISTORY_HINT}"
+            ) from exc
+        _check_not_foreign(path, busy_timeout_s)
+        try:
+            conn = connect(str(path))
+        except sqlite3.Error as exc:
+            raise HistoryError(_explain(exc, path, "open", busy_timeout_s)) from exc
+        store = cls(conn, path, busy_timeout_s)
+        try:
+            store._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        conn = self._conn
+        # Transactions are ours to begin and end: each recording call commits on its own.
+        conn.isolation_level = None
+        with self._errors("open"):
+            conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout_s * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # WAL: a reader (`voicecoach history`) never blocks the workout that is recording.
+            # Where the file system cannot do WAL, SQLite keeps its rollback journal, which is
+            # just as safe, only less concurrent.
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL syncs the log at every commit, so a recorded set survives even a power cut.
+            # NORMAL would survive a killed process but could lose the last sets to a power cut;
+            # at one commit per set, about one a minute, the cost of FULL is nothing.
+            conn.execute("PRAGMA synchronous = FULL")
+            with self._transaction():
+                if _judge(self.path, *_identify(conn)):
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                for from_version in range(version, SCHEMA_VERSION):
+                    _MIGRATIONS[from_version](conn)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # Any voicecoach that is still playing one of these sets its own status when it
+                # ends, so marking it here cannot lose anything.
+                conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'running'")
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # our own mistakes, not the storage's
+        except sqlite3.Error as exc:
+            raise HistoryError(_explain(exc, self.path, action, self._busy_timeout_s)) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Close the file; the store cannot be used afterwards."""
+        self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Recording: one statement, so one transaction, per call.
+
+    def start_session(
+        self,
+        *,
+        routine_name: str,
+        routine_path: str | None,
+        content_hash: str | None,
+        started_at: datetime,
+        resumes: int | None = None,
+    ) -> int:
+        """Record that a session has begun; returns its id. It reads as interrupted until ended.
+
+        `resumes` is the id of the interrupted session this one carries on from (see
+        :meth:`resume_point`).
+        """
+        started = _aware(started_at, "started_at")
+        with self._errors("write to"):
+            cursor = self._conn.execute(
+                "INSERT INTO sessions (routine_name, routine_path, content_hash, resumes,"
+                " started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
+                (routine_name, routine_path, content_hash, resumes, started),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def record_set(
+        self,
+        session_id: int,
+        *,
+        exercise: str,
+        exercise_index: int,
+        round_number: int | None,
+        set_number: int,
+        side: str | None,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        skipped: bool,
+        finished_at: datetime,
+    ) -> None:
+        """Record one set of a session, done or skipped; `seconds` is how long it lasted."""
+        finished = _aware(finished_at, "finished_at")
+        with self._errors("write to"):
+            self._conn.execute(
+                f"INSERT INTO sets ({_SET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    exercise,
+                    exercise_index,
+                    round_number,
+                    set_number,
+                    side,
+                    reps,
+                    seconds,
+                    weight,
+                    int(skipped),
+                    finished,
+                ),
+            )
+
+    def end_session(self, session_id: int, *, status: Outcome, ended_at: datetime) -> None:
+        """Record how and when a session ended: completed, quit, or interrupted."""
+        end_status = Outcome(status)
+        ended = _aware(ended_at, "ended_at")
+        with self._errors("write to"):
+            cursor = self._conn.execute(
+                "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
+                (end_status.value, ended, session_id),
+            )
+        if cursor.rowcount != 1:
+            raise ValueError(f"no session {session_id} in {self.path}")
+
+    # Reading.
+
+    def _sessions(self, where: str, params: tuple[object, ...]) -> list[SessionRecord]:
+        with self._errors("read"):
+            rows = self._conn.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions AS s {where}", params
+            ).fetchall()
+        return [_session(row) for row in rows]
+
+    def recent_sessions(
+        self, limit: int | None = 20, routine: str | None = None
+    ) -> list[SessionRecord]:
+        """The latest sessions, newest first: at most `limit` (None: all), of `routine` if given."""
+        where = "WHERE s.routine_name = ?" if routine is not None else ""
+        params: tuple[object, ...] = (routine,) if routine is not None else ()
+        return self._sessions(
+            f"{where} ORDER BY s.id DESC LIMIT ?", (*params, -1 if limit is None else limit)
+        )
+
+    def routine_names(self) -> list[str]:
+        """The names of the routines with at least one recorded session, in alphabetical order."""
+        with self._errors("read"):
+            rows = self._conn.execute(
+                "SELECT DISTINCT routine_name FROM sessions ORDER BY routine_name"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        """One session by id, or None."""
+        found = self._sessions("WHERE s.id = ?", (session_id,))
+        return found[0] if found else None
+
+    def sets_for(self, session_id: int) -> list[SetRecord]:
+        """The sets of one session, in the order they were recorded."""
+        with self._errors("read"):
+            rows = self._conn.execute(
+                f"SELECT {_SET_COLUMNS} FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        return [_set(row) for row in rows]
+
+    def last_interrupted(
+        self, routine_name: str, *, content_hash: str | None = None
+    ) -> SessionRecord | None:
+        """The latest session of a routine if it was interrupted, else None.
+
+        Only the latest counts: once the routine has been played again, the old interruption is
+        history. With `content_hash`, a session recorded from another revision of the routine
+        file (or from before hashes were kept) is not offered either, since its set positions may
+        no longer match.
+        """
+        latest = self.recent_sessions(1, routine=routine_name)
+        if not latest or latest[0].status is not Outcome.INTERRUPTED:
+            return None
+        if content_hash is not None and latest[0].content_hash != content_hash:
+            return None
+        return latest[0]
+
+    def resume_point(
+        self, routine_name: str, *, content_hash: str | None = None
+    ) -> frozenset[SetKey]:
+        """The keys of the sets already dealt with in the routine's interrupted session.
+
+        Empty when there is nothing to resume. Skipped sets count as dealt with: skipping was a
+        choice. When that session was itself a resumption, the sets of the sessions it carried
+        on from count too. The player starts at the first set whose key is not in here, and
+        passes the interrupted session's id as `resumes` to :meth:`start_session`.
+        """
+        session = self.last_interrupted(routine_name, content_hash=content_hash)
+        done: set[SetKey] = set()
+        seen: set[int] = set()
+        while session is not None and session.id not in seen:
+            seen.add(session.id)
+            done.update(s.key for s in self.sets_for(session.id))
+            session = None if session.resumes is None else self.session(session.resumes)
+        return frozenset(done)
+
+
+def open_existing(
+    path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+) -> HistoryStore | None:
+    """The history at `path` (default: :func:`default_path`) to read, or None if there is none.
+
+    Reading never makes a history: where there is no file, nothing is created, not even the
+    folder. A file that is there is opened as :meth:`HistoryStore.open` opens it: a file that is
+    not a voicecoach history is refused, an older schema is migrated, and sessions left running
+    by a voicecoach that was stopped are marked interrupted.
+    """
+    path = default_path() if path is None else path
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass  # not ours to explain: opening says what is wrong and how to go on
+    return HistoryStore.open(path, busy_timeout_s=busy_timeout_s)
+
+
+class SafeRecorder:
+    """Records one workout into a store without ever stopping the workout for it.
+
+    A storage fault (:class:`HistoryError`: a full disk, a file made read-only, a lock held too
+    long) is reported once through `warn`; after it every call does nothing. Mistakes in the
+    arguments are not storage faults and still raise. With `store` None, history is off from the
+    start and nothing is said (``--no-history``).
+    """
+
+    def __init__(self, store: HistoryStore | None, *, warn: Callable[[str], None]) -> None:
+        self._store = store
+        self._warn = warn
+        #: The fault that switched history off, if one did.
+        self.error: HistoryError | None = None
+
+    @property
+    def active(self) -> bool:
+        """True while sessions are being recorded."""
+        return self._store is not None and self.error is None
+
+    def _failed(self, exc: HistoryError) -> None:
+        self.error = exc
+        self._warn(f"warning: workout history is off for this session ({exc}); the workout goes on")
+
+    def start_session(
+        self,
+        *,
+        routine_name: str,
+        routine_path: str | None,
+        content_hash: str | None,
+        started_at: datetime,
+        resumes: int | None = None,
+    ) -> int | None:
+        """As :meth:`HistoryStore.start_session`; None when history is off."""
+        if self._store is None or self.error is not None:
+            return None
+        try:
+            return self._store.start_session(
+                routine_name=routine_name,
+                routine_path=routine_path,
+                content_hash=content_hash,
+                started_at=started_at,
+                resumes=resumes,
+            )
+        except HistoryError as exc:
+            self._failed(exc)
+            return None
+
+    def record_set(
+        self,
+        session_id: int | None,
+        *,
+        exercise: str,
+        exercise_index: int,
+        round_number: int | None,
+        set_number: int,
+        side: str | None,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        skipped: bool,
+        finished_at: datetime,
+    ) -> None:
+        """As :meth:`HistoryStore.record_set`; nothing when history is off."""
+        if self._store is None or self.error is not None or session_id is None:
+            return
+        try:
+            self._store.record_set(
+                session_id,
+                exercise=exercise,
+                exercise_index=exercise_index,
+                round_number=round_number,
+                set_number=set_number,
+                side=side,
+                reps=reps,
+                seconds=seconds,
+                weight=weight,
+                skipped=skipped,
+                finished_at=finished_at,
+            )
+        except HistoryError as exc:
+            self._failed(exc)
+
+    def end_session(self, session_id: int | None, *, status: Outcome, ended_at: datetime) -> None:
+        """As :meth:`HistoryStore.end_session`; nothing when history is off."""
+        if self._store is None or self.error is not None or session_id is None:
+            return
+        try:
+            self._store.end_session(session_id, status=status, ended_at=ended_at)
+        except HistoryError as exc:
+            self._failed(exc)

@@ -1,0 +1,470 @@
+"""Loading a routine file: read it, check every rule of the routine format, build the model.
+
+:func:`load_routine` and :func:`load_routine_text` return a complete, frozen
+:class:`~voicecoach.model.Routine` or raise :class:`~voicecoach.errors.RoutineError` carrying every
+problem found, each at its file, line and column. They raise nothing else, whatever the input.
+
+Each exercise field is taken from the first of these that sets it: the exercise itself, its
+library entry (`use`), the routine's `defaults`, the engine defaults in
+:mod:`voicecoach.routine.model`.
+The work of a set (`reps`, `hold` or `duration`) counts as one field, so an exercise that sets
+`hold` replaces the `reps` of its library entry. Cues are merged kind by kind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from voicecoach.errors import Problem, RoutineError, SourcePos
+from voicecoach.routine.fields import (
+    CIRCUIT,
+    CUE_KINDS,
+    DEFAULTS,
+    EXERCISE,
+    RATE_RANGE,
+    ROUNDS_RANGE,
+    SECONDS_RANGES,
+    TOP,
+    VOICE,
+    Checker,
+    Fields,
+    parse_fields,
+    parse_tempo,
+    suggest,
+)
+from voicecoach.routine.library import LibraryEntry, LibraryFile, LibrarySearch, read_library
+from voicecoach.routine.model import (
+    DEFAULT_COUNTDOWN_S,
+    DEFAULT_PREPARE_MS,
+    DEFAULT_RATE_WPM,
+    DEFAULT_REST_AFTER_MS,
+    DEFAULT_REST_MS,
+    DEFAULT_SETS,
+    DEFAULT_SIDE_SWITCH_MS,
+    DEFAULT_TEMPO,
+    DEFAULT_VOLUME,
+    LANGUAGES,
+    Circuit,
+    Cues,
+    Exercise,
+    Item,
+    Reps,
+    Routine,
+    Tempo,
+    Voice,
+    WorkKind,
+)
+from voicecoach.routine.yamlsource import (
+    Map,
+    Node,
+    Scalar,
+    Seq,
+    decode_source,
+    describe,
+    parse_yaml,
+    quote,
+    read_error,
+    read_source_file,
+)
+
+__all__ = ["load_routine", "load_routine_text"]
+
+_T = TypeVar("_T")
+
+
+def _engine_tempo() -> Tempo:
+    tempo = parse_tempo(DEFAULT_TEMPO)
+    if tempo is None:
+        raise ValueError(f"the engine's default tempo {DEFAULT_TEMPO!r} does not parse")
+    return tempo
+
+
+_ENGINE_TEMPO = _engine_tempo()
+_DEFAULT_CIRCUIT_REST_MS = 0
+
+
+def load_routine(path: Path) -> Routine:
+    """Load and check the routine file at `path`; its `library:` paths are relative to it.
+
+    >>> load_routine(Path("routines/home-back-basics.yaml")).name  # doctest: +SKIP
+    'Home Back Basics'
+    """
+    filename = str(path)
+    try:
+        text = read_source_file(path, filename=filename, kind="routine")
+    except (OSError, ValueError) as exc:
+        raise RoutineError(
+            [Problem(SourcePos(filename, 1, 1), f"cannot read the file: {read_error(exc)}")]
+        ) from None
+    return _load(text, filename=filename, base_dir=path.parent, source=path)
+
+
+def load_routine_text(text: str | bytes, *, filename: str, base_dir: Path | None = None) -> Routine:
+    """Load and check a routine from its contents.
+
+    `filename` is what messages call the file; `library:` paths are relative to `base_dir`
+    (the current folder when None). Bytes must be UTF-8.
+    """
+    decoded = decode_source(text, filename=filename, kind="routine")
+    return _load(decoded, filename=filename, base_dir=base_dir, source=None)
+
+
+def _load(text: str, *, filename: str, base_dir: Path | None, source: Path | None) -> Routine:
+    root, yaml_problems = parse_yaml(text, filename=filename)
+    builder = _RoutineBuilder(filename, base_dir)
+    builder.check.problems.extend(yaml_problems)
+    routine = None
+    if root is None:
+        if not yaml_problems:
+            builder.check.problem(
+                SourcePos(filename, 1, 1),
+                "file is empty; a routine needs at least 'name' and 'exercises'",
+            )
+    else:
+        routine = builder.routine(root, source)
+    problems = builder.all_problems()
+    if problems or routine is None:
+        raise RoutineError(_sorted(problems, filename))
+    return routine
+
+
+def _sorted(problems: list[Problem], filename: str) -> list[Problem]:
+    """The routine file's problems first, then each other file's, each in file order."""
+    files: dict[str, int] = {filename: 0}
+    for p in problems:
+        files.setdefault(p.pos.file, len(files))
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (files[p.pos.file], p.pos.line, p.pos.column))
+
+
+class _RoutineBuilder:
+    """Checks one routine's value tree and builds its model, collecting every problem."""
+
+    def __init__(self, filename: str, base_dir: Path | None) -> None:
+        self.filename = filename
+        self.base_dir = base_dir
+        self.check = Checker()
+        self.search = LibrarySearch(())
+        self.library_problems: list[Problem] = []
+        self.defaults = Fields(pos=SourcePos(filename, 1, 1))
+
+    def all_problems(self) -> list[Problem]:
+        return [*self.check.problems, *self.library_problems, *self.search.problems()]
+
+    # --- top level --------------------------------------------------------------------------
+
+    def routine(self, root: Node, source: Path | None) -> Routine | None:
+        check = self.check
+        if not isinstance(root, Map):
+            check.problem(
+                root.pos,
+                "the top level must be a mapping with 'name', 'exercises' and other keys, "
+                f"got {describe(root)}",
+            )
+            return None
+        found = {k: v for k, (_, v) in check.keys(root, TOP).items()}
+        name = check.name(found["name"], "name") if "name" in found else None
+        if "name" not in found:
+            check.problem(root.pos, "a routine needs a 'name'")
+        description = (
+            check.text(found["description"], "description", empty=True)
+            if "description" in found
+            else None
+        )
+        language = (
+            check.choice(found["language"], "language", LANGUAGES)
+            if "language" in found
+            else LANGUAGES[0]
+        )
+        voice = self.voice(found["voice"]) if "voice" in found else Voice()
+        if "library" in found:
+            self.libraries(found["library"])
+        if "defaults" in found:
+            node = found["defaults"]
+            if isinstance(node, Map):
+                self.defaults = parse_fields(check, node, DEFAULTS)
+            else:
+                check.problem(
+                    node.pos,
+                    f"'defaults' must be a mapping of exercise fields, got {describe(node)}",
+                )
+        warmup = self.section(found.get("warmup"), "warmup")
+        exercises = self.section(found.get("exercises"), "exercises")
+        cooldown = self.section(found.get("cooldown"), "cooldown")
+        if "exercises" not in found:
+            check.problem(root.pos, "a routine needs 'exercises', a list of at least one item")
+        elif isinstance(found["exercises"], Seq) and not found["exercises"].items:
+            check.problem(found["exercises"].pos, "'exercises' must list at least one item")
+        return Routine(
+            name=name or "",
+            warmup=warmup,
+            exercises=exercises,
+            cooldown=cooldown,
+            language=language or LANGUAGES[0],
+            voice=voice,
+            description=description,
+            source=source,
+        )
+
+    def voice(self, node: Node) -> Voice:
+        check = self.check
+        if not isinstance(node, Map):
+            check.problem(
+                node.pos,
+                f"'voice' must be a mapping with 'id', 'rate' or 'volume', got {describe(node)}",
+            )
+            return Voice()
+        found = {k: v for k, (_, v) in check.keys(node, VOICE).items()}
+        voice_id = check.text(found["id"], "id") if "id" in found else None
+        rate = check.whole(found["rate"], "rate", RATE_RANGE) if "rate" in found else None
+        volume = check.fraction(found["volume"], "volume") if "volume" in found else None
+        return Voice(
+            id=voice_id,
+            rate=DEFAULT_RATE_WPM if rate is None else rate,
+            volume=DEFAULT_VOLUME if volume is None else volume,
+        )
+
+    def libraries(self, node: Node) -> None:
+        items = node.items if isinstance(node, Seq) else (node,)
+        files: list[LibraryFile] = []
+        seen: set[Path] = set()
+        for item in items:
+            if not isinstance(item, Scalar) or not isinstance(item.value, str) or not item.value:
+                self.check.problem(
+                    item.pos,
+                    f"'library' must be a path or a list of paths, got {describe(item)}",
+                )
+                continue
+            path = Path(item.value)
+            if self.base_dir is not None and not path.is_absolute():
+                path = Path(os.path.normpath(self.base_dir / path))
+            if path in seen:
+                continue
+            seen.add(path)
+            try:
+                library = read_library(path, filename=str(path))
+            except FileNotFoundError:
+                self.check.problem(
+                    item.pos,
+                    f"library file {quote(item.value)} not found "
+                    f"(looked for {quote(str(path.absolute()))})",
+                )
+                continue
+            except (OSError, ValueError) as exc:
+                self.check.problem(
+                    item.pos, f"cannot read library file {quote(item.value)}: {read_error(exc)}"
+                )
+                continue
+            self.library_problems.extend(library.problems)
+            files.append(library)
+        self.search = LibrarySearch(files)
+
+    def section(self, node: Node | None, key: str) -> tuple[Item, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.check.problem(
+                node.pos, f"'{key}' must be a list of exercises and circuits, got {describe(node)}"
+            )
+            return ()
+        out: list[Item] = []
+        for item_node in node.items:
+            item = self.item(item_node)
+            if item is not None:
+                out.append(item)
+        return tuple(out)
+
+    # --- items --------------------------------------------------------------------------------
+
+    def item(self, node: Node) -> Item | None:
+        if not isinstance(node, Map):
+            self.check.problem(
+                node.pos,
+                "an item must be a mapping: an exercise (with 'name' or 'use') "
+                f"or a circuit (with 'circuit'), got {describe(node)}",
+            )
+            return None
+        if "circuit" in node:
+            return self.circuit(node)
+        return self.exercise(node, in_circuit=False)
+
+    def circuit(self, node: Map) -> Circuit | None:
+        check = self.check
+        found = check.keys(node, CIRCUIT)
+        values = {k: v for k, (_, v) in found.items()}
+        name = check.name(values["circuit"], "circuit")
+        rounds = None
+        if "rounds" in values:
+            rounds = check.whole(values["rounds"], "rounds", ROUNDS_RANGE)
+        else:
+            check.problem(
+                node.pos,
+                f"a circuit needs 'rounds', a whole number from {ROUNDS_RANGE[0]} "
+                f"to {ROUNDS_RANGE[1]}",
+            )
+        exercises: list[Exercise] = []
+        if "exercises" not in values:
+            check.problem(node.pos, "a circuit needs 'exercises', a list of at least one exercise")
+        elif not isinstance(values["exercises"], Seq):
+            check.problem(
+                values["exercises"].pos,
+                f"a circuit's 'exercises' must be a list, got {describe(values['exercises'])}",
+            )
+        elif not values["exercises"].items:
+            check.problem(
+                values["exercises"].pos, "a circuit's 'exercises' must list at least one exercise"
+            )
+        else:
+            for inner in values["exercises"].items:
+                if isinstance(inner, Map) and "circuit" in inner:
+                    key_pos = next(k.pos for k, _ in inner.entries if k.text == "circuit")
+                    check.problem(
+                        key_pos,
+                        "a circuit cannot hold another circuit; list its exercises directly "
+                        "in the outer circuit",
+                    )
+                    continue
+                if not isinstance(inner, Map):
+                    check.problem(
+                        inner.pos,
+                        "a circuit's exercises must be mappings with 'name' or 'use', "
+                        f"got {describe(inner)}",
+                    )
+                    continue
+                exercise = self.exercise(inner, in_circuit=True)
+                if exercise is not None:
+                    exercises.append(exercise)
+        rest_ms = (
+            check.seconds(values["rest"], "rest", SECONDS_RANGES["rest"])
+            if "rest" in values
+            else None
+        )
+        between_ms = (
+            check.seconds(
+                values["rest_between_rounds"],
+                "rest_between_rounds",
+                SECONDS_RANGES["rest_between_rounds"],
+            )
+            if "rest_between_rounds" in values
+            else None
+        )
+        if name is None or rounds is None:
+            return None
+        return Circuit(
+            name=name,
+            rounds=rounds,
+            exercises=tuple(exercises),
+            rest_ms=_DEFAULT_CIRCUIT_REST_MS if rest_ms is None else rest_ms,
+            rest_between_rounds_ms=_first(
+                between_ms, self.defaults.rest_ms, default=DEFAULT_REST_MS
+            ),
+            rest_after_ms=_first(self.defaults.rest_after_ms, default=DEFAULT_REST_AFTER_MS),
+            pos=node.pos,
+        )
+
+    def exercise(self, node: Map, *, in_circuit: bool) -> Exercise | None:
+        check = self.check
+        own = parse_fields(check, node, EXERCISE)
+        entry = self.library_entry(own)
+        layers = [own] if entry is None else [own, entry.fields]
+        layers.append(self.defaults)
+
+        def pick(key: str, get: Callable[[Fields], _T | None], default: _T) -> _T:
+            for layer in layers:
+                if layer.sets_key(key):
+                    value = get(layer)
+                    return default if value is None else value
+            return default
+
+        work_layer = next((layer for layer in layers if layer.work is not None), None)
+        work = None if work_layer is None else work_layer.work
+        if work is None:
+            if entry is not None or not own.sets_key("use"):
+                tail = "" if entry is None else f" (nor does library entry {quote(own.use or '')})"
+                check.problem(
+                    node.pos,
+                    "an exercise needs exactly one of 'reps', 'hold' or 'duration'; "
+                    f"this one sets none{tail}",
+                )
+        elif own.sets_key("tempo") and work.kind is not WorkKind.REPS:
+            if work_layer is own:
+                origin = f"sets '{work.kind}' instead"
+            elif entry is not None and work_layer is entry.fields:
+                origin = f"gets '{work.kind}' from library entry {quote(own.use or '')}"
+            else:
+                origin = f"gets '{work.kind}' from 'defaults'"
+            check.problem(
+                own.key_pos["tempo"], f"'tempo' only paces 'reps'; this exercise {origin}"
+            )
+
+        name = own.name if own.sets_key("name") else entry.name if entry else None
+        if name is None and not own.sets_key("name"):
+            if entry is not None:
+                check.problem(
+                    node.pos,
+                    f"an exercise needs a 'name'; library entry {quote(own.use or '')} has none",
+                )
+            elif not own.sets_key("use"):
+                check.problem(node.pos, "an exercise needs a 'name' or a library exercise in 'use'")
+
+        sets = pick("sets", lambda f: f.sets, DEFAULT_SETS)
+        if in_circuit:
+            if own.sets is not None and own.sets != 1:
+                check.problem(
+                    own.value_pos["sets"],
+                    f"inside a circuit 'sets' must be 1 or absent, got {own.sets}; "
+                    "the circuit's 'rounds' repeat it",
+                )
+            sets = 1
+
+        cues = {
+            kind: next((layer.cues[kind] for layer in layers if kind in layer.cues), ())
+            for kind in CUE_KINDS
+        }
+        if name is None or work is None:
+            return None
+        return Exercise(
+            name=name,
+            work=work.kind,
+            reps=(work.reps or Reps(1, 1)) if work.kind is WorkKind.REPS else None,
+            seconds_ms=None if work.kind is WorkKind.REPS else (work.seconds_ms or 1000),
+            sets=sets,
+            sides=pick("sides", lambda f: f.sides, ()),
+            tempo=pick("tempo", lambda f: f.tempo, _ENGINE_TEMPO),
+            rest_ms=pick("rest", lambda f: f.rest_ms, DEFAULT_REST_MS),
+            rest_after_ms=pick("rest_after", lambda f: f.rest_after_ms, DEFAULT_REST_AFTER_MS),
+            prepare_ms=pick("prepare", lambda f: f.prepare_ms, DEFAULT_PREPARE_MS),
+            side_switch_ms=pick("side_switch", lambda f: f.side_switch_ms, DEFAULT_SIDE_SWITCH_MS),
+            countdown_s=_first(self.defaults.countdown_s, default=DEFAULT_COUNTDOWN_S),
+            weight=pick("weight", lambda f: f.weight, None),
+            cues=Cues(
+                intro=cues["intro"],
+                setup=cues["setup"],
+                during=cues["during"],
+                finish=cues["finish"],
+            ),
+            notes=pick("notes", lambda f: f.notes, None),
+            library_id=own.use if entry is not None else None,
+            muscles=entry.muscles if entry else (),
+            equipment=entry.equipment if entry else (),
+            pos=node.pos,
+        )
+
+    def library_entry(self, own: Fields) -> LibraryEntry | None:
+        if own.use is None:
+            return None
+        entry = self.search.find(own.use)
+        if entry is None and self.search.complete():
+            match = suggest(own.use, sorted(self.search.ids()))
+            hint = f"did you mean '{match}'?" if match else "no library has an exercise by that id"
+            self.check.problem(
+                own.value_pos["use"], f"unknown exercise {quote(own.use)} in 'use'; {hint}"
+            )
+        return entry
+
+
+def _first(*values: int | None, default: int) -> int:
+    return next((v for v in values if v is not None), default)

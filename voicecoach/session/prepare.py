@@ -1,0 +1,180 @@
+"""Preparing speech for a session: phrase lengths, and a timeline that can start speaking at once.
+
+The order of work is chosen so the session starts speaking at once, even on a cold speech cache:
+
+1. the routine is compiled with estimated phrase lengths, only to learn which phrases come first;
+2. the phrases of the first two phases are synthesized (a few tens of milliseconds);
+3. the routine is compiled again: the first phases now have their measured lengths, and the
+   player starts on this provisional timeline;
+4. a background thread synthesizes every other phrase, in order of use, then compiles the final
+   timeline, all lengths measured, and offers it to the player, which takes it as long as the
+   phase it is in is the same in both (it always is: that phase was measured in step 2).
+
+On a warm cache steps 2 and 4 find everything made, and the final timeline is used from the start.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voicecoach.routine.model import Routine, Voice
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import DurationProvider, EstimatedDurations
+from voicecoach.timeline.model import EventKind, Timeline
+
+if TYPE_CHECKING:
+    from voicecoach.playback.player import Player
+    from voicecoach.speech.cache import PhraseCache
+
+
+class ReadyOrEstimated:
+    """Measured lengths for the phrases already synthesized, estimates for the rest."""
+
+    def __init__(self, cache: PhraseCache, estimate: DurationProvider) -> None:
+        self.cache = cache
+        self.estimate = estimate
+        self.estimated: set[str] = set()
+
+    @property
+    def measured(self) -> bool:
+        return not self.estimated
+
+    def duration_ms(self, text: str) -> int:
+        clip = self.cache.get(text)
+        if clip is not None:
+            return clip.duration_ms
+        self.estimated.add(text)
+        return self.estimate.duration_ms(text)
+
+
+def open_speech(
+    routine: Routine, voice: Voice | None = None, *, cache_root: Path | None = None
+) -> PhraseCache:
+    """A phrase cache for `voice` (default: the routine's) in the routine's language.
+
+    Raises SpeechUnavailable when no engine starts, UnknownVoiceError for a voice id that does
+    not exist.
+    """
+    from voicecoach.speech.cache import PhraseCache
+    from voicecoach.speech.voices import open_synthesizer, settings_for
+
+    settings = settings_for(voice or routine.voice, routine.language)
+    return PhraseCache(cache_root, synthesizer=open_synthesizer(settings))
+
+
+def measured_timeline(
+    routine: Routine,
+    cache: PhraseCache,
+    *,
+    rate: int,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Timeline:
+    """The timeline with every phrase length measured, synthesizing what the cache lacks."""
+    rough = compile_routine(routine, ReadyOrEstimated(cache, EstimatedDurations(rate)))
+    cache.ensure(rough.phrases(), on_progress=on_progress)
+    return compile_routine(routine, cache.durations())
+
+
+def dry_run_timeline(
+    routine: Routine,
+    voice: Voice | None = None,
+    *,
+    estimate: bool = False,
+    cache_root: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[Timeline, str | None]:
+    """The timeline a dry run prints, and the voice whose lengths it uses (None: estimated).
+
+    Lengths are measured when a voice can be started (missing phrases are synthesized into the
+    cache, so the run that follows starts at once), estimated otherwise or when asked to.
+    """
+    from voicecoach.errors import SpeechUnavailable
+
+    voice = voice or routine.voice
+    speed = voice.rate
+    if not estimate:
+        try:
+            cache = open_speech(routine, voice, cache_root=cache_root)
+        except SpeechUnavailable:
+            cache = None
+        if cache is not None:
+            timeline = measured_timeline(routine, cache, rate=speed, on_progress=on_progress)
+            s = cache.settings
+            return timeline, f"{s.voice_id} at {s.rate} words a minute ({s.engine})"
+    return compile_routine(routine, EstimatedDurations(speed)), None
+
+
+@dataclass
+class Plan:
+    """What the player starts with, and what is still to be synthesized."""
+
+    timeline: Timeline
+    start_phase: int
+    pending: list[str]
+
+
+def plan_session(
+    routine: Routine,
+    cache: PhraseCache,
+    *,
+    rate: int,
+    start: Callable[[Timeline], int] | None = None,
+) -> Plan:
+    """Steps 1 to 3 of the module's docstring: a timeline that can start speaking now."""
+    estimate = EstimatedDurations(rate)
+    rough = compile_routine(routine, ReadyOrEstimated(cache, estimate))
+    start_phase = start(rough) if start is not None else 0
+    first = [
+        e.text
+        for p in rough.phases[start_phase : start_phase + 2]
+        for e in rough.events_in(p)
+        if e.kind is EventKind.SPEAK
+    ]
+    cache.ensure(first)
+    durations = ReadyOrEstimated(cache, estimate)
+    provisional = compile_routine(routine, durations)
+    if durations.measured:
+        return Plan(provisional, start_phase, [])
+    # Phrases in order of use from the starting phase on, then the ones before it.
+    ordered = [
+        e.text
+        for p in (*provisional.phases[start_phase:], *provisional.phases[:start_phase])
+        for e in provisional.events_in(p)
+        if e.kind is EventKind.SPEAK
+    ]
+    pending = [t for t in dict.fromkeys(ordered) if not cache.is_ready(t)]
+    return Plan(provisional, start_phase, pending)
+
+
+class Finisher:
+    """Step 4: synthesizes the pending phrases on a thread, then offers the final timeline."""
+
+    def __init__(self, routine: Routine, cache: PhraseCache, pending: list[str]) -> None:
+        self.routine = routine
+        self.cache = cache
+        self.pending = pending
+        self.error: BaseException | None = None
+        self.final: Timeline | None = None
+        self._thread = threading.Thread(target=self._run, name="voicecoach-speech", daemon=True)
+
+    def start(self, player: Player) -> None:
+        self._player = player
+        player.expect_offer()
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.cache.ensure(self.pending)
+            self.final = compile_routine(self.routine, self.cache.durations())
+        except Exception as err:  # noqa: BLE001 - reported by the caller after the session
+            self.error = err
+            self._player.offer(None)
+            return
+        self._player.offer(self.final)
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)

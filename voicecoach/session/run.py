@@ -1,0 +1,380 @@
+"""Running a session for real: audio, speech, exact timing, keys, history and signals.
+
+:func:`run_routine` takes its steps in order: open the sound device (or go on silent), open speech
+(or go on with beeps and text), open the history, choose where to start, plan a timeline that can
+start speaking at once (:mod:`voicecoach.session.prepare`), then play it and record how it ended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
+
+from voicecoach.beeps import Beep, load_beeps
+from voicecoach.clip import Clip
+from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
+from voicecoach.routine.model import Routine, Voice
+from voicecoach.session.prepare import Finisher, open_speech, plan_session
+from voicecoach.timeline.compiler import compile_routine
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.model import Phase, SetKey, Timeline
+from voicecoach.timeline.seek import find_start, resume_start
+
+if TYPE_CHECKING:
+    from voicecoach.history.store import HistoryStore, SafeRecorder
+    from voicecoach.playback.clock import Clock
+    from voicecoach.playback.display import LiveDisplay, PlainDisplay
+    from voicecoach.playback.player import Keys, Player, PlayStats, Summary
+    from voicecoach.playback.sinks import Sink
+    from voicecoach.speech.cache import PhraseCache
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While active, SIGTERM stops the session the way Ctrl-C does."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class HistoryRecorder:
+    """Feeds the player's finished sets to a :class:`~voicecoach.history.SafeRecorder`."""
+
+    def __init__(self, recorder: SafeRecorder, session_id: int | None, now: Callable[[], datetime]):
+        self.recorder = recorder
+        self.session_id = session_id
+        self.now = now
+
+    def set_finished(self, phase: Phase, *, skipped: bool) -> None:
+        seconds = None if phase.reps else phase.duration_ms / 1000
+        self.recorder.record_set(
+            self.session_id,
+            exercise=phase.exercise or phase.label,
+            exercise_index=phase.exercise_index if phase.exercise_index is not None else -1,
+            round_number=phase.round_number,
+            set_number=phase.set_number or 1,
+            side=phase.side,
+            reps=phase.reps,
+            seconds=seconds,
+            weight=phase.weight,
+            skipped=skipped,
+            finished_at=self.now(),
+        )
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How `voicecoach run` was asked to play a routine."""
+
+    #: The voice to speak with; None: the routine's own (see :meth:`Voice.with_overrides`).
+    voice: Voice | None = None
+    plain: bool = False
+    start_at: str | None = None
+    resume: bool = False
+    require_audio: bool = False
+    history: bool = True
+    history_path: Path | None = None
+    #: How long to wait for another voicecoach writing to the history; None: the store's default.
+    history_busy_timeout_s: float | None = None
+    cache_root: Path | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: the player's summary and, for benchmarks and tests, its measurements."""
+
+    summary: Summary
+    stats: PlayStats
+    timeline: Timeline
+    synthesized: int
+    speech: bool
+    audio: bool
+
+
+def run_routine(
+    routine: Routine,
+    options: RunOptions,
+    *,
+    out: TextIO,
+    notify: Callable[[str], None],
+    interactive: bool,
+    live: bool,
+    clock: Clock | None = None,
+    sink: Sink | None = None,
+) -> RunResult:
+    """Play `routine` out loud in real time; return how it ended.
+
+    `notify` gets the one-time messages (a missing part, history turned off); `interactive` says
+    whether standard input is a terminal to read keys from, `live` whether to draw the live panel
+    rather than plain lines on `out`. `clock` and `sink` are for tests and benchmarks.
+    """
+    voice = options.voice or routine.voice
+    with contextlib.ExitStack() as resources:
+        audio = True
+        if sink is None:
+            sink, audio = _open_sink(options, notify)
+        resources.callback(sink.close)
+        cache = _open_speech(routine, voice, options, notify) if audio else None
+        store, recorder = _open_history(options, notify)
+        if store is not None:
+            resources.callback(store.close)
+        done_sets: frozenset[SetKey] = frozenset()
+        resumes = None
+        if options.resume:
+            done_sets, resumes = _resume_point(store, routine)
+        timeline, start_phase, finisher = _plan(
+            routine, voice.rate, cache, _start_chooser(routine, options, done_sets)
+        )
+        if finisher is None:
+            # Exact lengths: say now what did not fit. Otherwise the final timeline says it.
+            for warning in timeline.warnings:
+                notify(str(warning))
+        display = _open_display(timeline, routine, out, live=live)
+        resources.callback(display.close)
+        session_id = recorder.start_session(
+            routine_name=routine.name,
+            routine_path=str(routine.source.resolve()) if routine.source else None,
+            content_hash=_hash(routine),
+            started_at=_now(),
+            resumes=resumes,
+        )
+        player = _player(
+            timeline,
+            routine,
+            cache=cache,
+            beeps=load_beeps() if audio else {},
+            sink=sink,
+            clock=clock,
+            display=display,
+            recorder=HistoryRecorder(recorder, session_id, _now),
+            live=live,
+        )
+        summary = _play(player, start_phase, cache, finisher, interactive=interactive)
+        recorder.end_session(session_id, status=summary.outcome, ended_at=_now())
+    if finisher is not None:
+        _finish_speech(finisher, notify)
+    return RunResult(
+        summary=summary,
+        stats=player.stats,
+        timeline=player.timeline,
+        synthesized=cache.synthesized if cache is not None else 0,
+        speech=cache is not None,
+        audio=audio,
+    )
+
+
+def _open_sink(options: RunOptions, notify: Callable[[str], None]) -> tuple[Sink, bool]:
+    """The sound device and True, or a silent sink and False (said once) when there is none and
+    none is required."""
+    from voicecoach.playback.sinks import SilentSink, open_audio_sink
+
+    try:
+        return open_audio_sink(), True
+    except AudioUnavailable as err:
+        if options.require_audio:
+            raise
+        notify(f"sound is off: {err}. The session goes on with text only.")
+        return SilentSink(), False
+
+
+def _open_speech(
+    routine: Routine, voice: Voice, options: RunOptions, notify: Callable[[str], None]
+) -> PhraseCache | None:
+    """The phrase cache, or None (said once) when no engine starts and speech is not required."""
+    try:
+        return open_speech(routine, voice, cache_root=options.cache_root)
+    except SpeechUnavailable as err:
+        if options.require_audio:
+            raise
+        notify(f"speech is off: {err}. The session goes on with beeps and text.")
+        return None
+
+
+def _start_chooser(
+    routine: Routine, options: RunOptions, done_sets: frozenset[SetKey]
+) -> Callable[[Timeline], int]:
+    """Where in a timeline the session starts: --start-at, --resume, or the beginning."""
+
+    def start(timeline: Timeline) -> int:
+        if options.start_at:
+            return find_start(timeline, options.start_at)
+        if options.resume:
+            found = resume_start(timeline, done_sets)
+            if found is None:
+                raise UsageError(
+                    f"nothing to resume: every set of {routine.name!r} was done last time"
+                )
+            return found
+        return 0
+
+    return start
+
+
+def _plan(
+    routine: Routine,
+    rate: int,
+    cache: PhraseCache | None,
+    start: Callable[[Timeline], int],
+) -> tuple[Timeline, int, Finisher | None]:
+    """The timeline to start with, its first phase, and what finishes the speech meanwhile."""
+    if cache is None:
+        timeline = compile_routine(routine, EstimatedDurations(rate))
+        return timeline, start(timeline), None
+    plan = plan_session(routine, cache, rate=rate, start=start)
+    finisher = Finisher(routine, cache, plan.pending) if plan.pending else None
+    return plan.timeline, plan.start_phase, finisher
+
+
+def _open_display(
+    timeline: Timeline, routine: Routine, out: TextIO, *, live: bool
+) -> LiveDisplay | PlainDisplay:
+    from voicecoach.playback.display import LiveDisplay, PlainDisplay
+
+    return LiveDisplay(timeline, title=routine.name) if live else PlainDisplay(out)
+
+
+def _player(
+    timeline: Timeline,
+    routine: Routine,
+    *,
+    cache: PhraseCache | None,
+    beeps: dict[Beep, Clip],
+    sink: Sink,
+    clock: Clock | None,
+    display: LiveDisplay | PlainDisplay,
+    recorder: HistoryRecorder,
+    live: bool,
+) -> Player:
+    from voicecoach.playback.clock import MonotonicClock
+    from voicecoach.playback.player import Player
+    from voicecoach.timeline.phrases import Phrases
+
+    return Player(
+        timeline,
+        clips=cache if cache is not None else _NoClips(),
+        beeps=beeps,
+        sink=sink,
+        clock=clock or MonotonicClock(),
+        display=display,
+        recorder=recorder,
+        pause_phrase=Phrases(routine.language).paused(),
+        live_refresh=live,
+    )
+
+
+def _play(
+    player: Player,
+    start_phase: int,
+    cache: PhraseCache | None,
+    finisher: Finisher | None,
+    *,
+    interactive: bool,
+) -> Summary:
+    """Play from `start_phase` with keys (on a terminal) and SIGTERM stopping like Ctrl-C."""
+    from voicecoach.playback.keys import TerminalKeys
+    from voicecoach.playback.player import NoKeys
+
+    keys_context: contextlib.AbstractContextManager[Keys] = (
+        TerminalKeys() if interactive else contextlib.nullcontext(NoKeys())
+    )
+    with sigterm_as_interrupt(), keys_context as keys:
+        player.keys = keys
+        if finisher is not None:
+            finisher.start(player)
+        if cache is not None:
+            # "Paused." is needed only on a key press: made after the session's phrases.
+            phrase = player.pause_phrase
+            threading.Thread(target=cache.ensure, args=([phrase],), daemon=True).start()
+        return player.run(start_phase)
+
+
+def _finish_speech(finisher: Finisher, notify: Callable[[str], None]) -> None:
+    """A session quit early may leave phrases still being made: let the cache finish them, then
+    report what did not fit (or could not be made)."""
+    finisher.join(timeout=30)
+    if finisher.error is not None:
+        notify(f"some phrases could not be prepared: {finisher.error}")
+    elif finisher.final is not None:
+        for warning in finisher.final.warnings:
+            notify(str(warning))
+
+
+class _NoClips:
+    def get(self, text: str) -> Clip | None:
+        return None
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _hash(routine: Routine) -> str | None:
+    from voicecoach.history.store import content_hash
+
+    if routine.source is None:
+        return None
+    try:
+        return content_hash(routine.source.read_bytes())
+    except OSError:
+        return None
+
+
+def _open_history(
+    options: RunOptions, notify: Callable[[str], None]
+) -> tuple[HistoryStore | None, SafeRecorder]:
+    """The history store (None when off) and a recorder that never stops the workout."""
+    from voicecoach.history.store import (
+        DEFAULT_BUSY_TIMEOUT_S,
+        HistoryError,
+        HistoryStore,
+        SafeRecorder,
+    )
+
+    if not options.history:
+        if options.resume:
+            raise UsageError("--resume needs the workout history: drop --no-history")
+        return None, SafeRecorder(None, warn=notify)
+    busy = options.history_busy_timeout_s
+    try:
+        store = HistoryStore.open(
+            options.history_path, busy_timeout_s=DEFAULT_BUSY_TIMEOUT_S if busy is None else busy
+        )
+    except HistoryError as err:
+        if options.resume:
+            raise
+        notify(f"warning: workout history is off for this session ({err})")
+        return None, SafeRecorder(None, warn=notify)
+    return store, SafeRecorder(store, warn=notify)
+
+
+def _resume_point(
+    store: HistoryStore | None, routine: Routine
+) -> tuple[frozenset[SetKey], int | None]:
+    if store is None:
+        raise UsageError("--resume needs the workout history, which could not be opened")
+    digest = _hash(routine)
+    last = store.last_interrupted(routine.name, content_hash=digest)
+    if last is None:
+        raise UsageError(
+            f"no interrupted session of {routine.name!r} to resume "
+            "('voicecoach history' lists past sessions)"
+        )
+    done = store.resume_point(routine.name, content_hash=digest)
+    return done, last.id

@@ -1,0 +1,40 @@
+"""Speaking one phrase, to try a voice."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from voicecoach.clip import Clip
+from voicecoach.routine.model import Routine, Voice
+from voicecoach.session.prepare import open_speech
+from voicecoach.session.run import sigterm_as_interrupt
+
+if TYPE_CHECKING:
+    from voicecoach.playback.clock import Clock
+    from voicecoach.playback.sinks import Sink
+
+
+def say_once(
+    text: str,
+    *,
+    language: str = "en",
+    voice: Voice | None = None,
+    clock: Clock | None = None,
+    sink: Sink | None = None,
+) -> Clip:
+    """Speak `text` once with the given settings and wait until it has been played."""
+    from voicecoach.playback.clock import MonotonicClock
+    from voicecoach.playback.sinks import open_audio_sink
+
+    routine = Routine("say", (), (), (), language=language)
+    cache = open_speech(routine, voice)
+    clip = cache.clip(text)
+    sink = sink if sink is not None else open_audio_sink()
+    clock = clock or MonotonicClock()
+    try:
+        with sigterm_as_interrupt():
+            sink.play(clip)
+            clock.wait_until(clock.now() + clip.duration_ms / 1000)
+    finally:
+        sink.close()
+    return clip

@@ -1,0 +1,198 @@
+"""The phrase cache: every distinct phrase synthesized once to a WAV clip, and kept on disk.
+
+:class:`PhraseCache` keeps the clips under the user's cache folder, keyed by engine, voice, rate,
+volume and text, so a second run of a routine synthesizes nothing. Entries are written
+atomically, and a damaged entry is made again.
+
+Threading rules: a :class:`PhraseCache` may be used from several threads at once: typically
+:meth:`PhraseCache.ensure` runs on a background thread while the player's thread reads clips
+with :meth:`PhraseCache.get` (never synthesizes) or :meth:`PhraseCache.clip` (synthesizes a
+missing phrase at once, ahead of the rest). Syntheses in one cache run one at a time and a phrase
+is never made twice; reads of finished phrases never wait for a synthesis. Cache files are
+replaced atomically, so other processes sharing the folder only ever see whole files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import struct
+import threading
+import wave
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from voicecoach.clip import Clip
+from voicecoach.errors import SpeechUnavailable
+from voicecoach.speech.engine import SpeechCacheError, SpeechSettings, Synthesizer, check_text
+
+#: Silence stored for a phrase the engine renders as nothing at all (a lone "-", say): an empty
+#: clip could not be told from a damaged cache entry, and could not be played.
+_EMPTY_PHRASE_MS = 10
+
+
+def default_cache_root() -> Path:
+    """``<user cache dir>/voicecoach/speech`` (``$XDG_CACHE_HOME`` on Linux when set)."""
+    return Path(platformdirs.user_cache_dir("voicecoach", appauthor=False)) / "speech"
+
+
+def _read_entry(path: Path) -> Clip | None:
+    """The clip in a cache file, or None if it is missing or damaged in any way."""
+    try:
+        clip = Clip.from_wav(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, wave.Error, struct.error, ValueError):
+        return None
+    if clip.channels != 1 or clip.sample_width != 2 or clip.frame_count == 0 or clip.rate <= 0:
+        return None
+    return clip
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class PhraseCache:
+    """Phrases as clips: synthesized once into ``<root>/<cache key>.wav``, then read back.
+
+    See the module's docstring for what may be called from which thread.
+    """
+
+    def __init__(
+        self,
+        root: Path | None = None,
+        *,
+        synthesizer: Synthesizer,
+        settings: SpeechSettings | None = None,
+    ) -> None:
+        """`root` defaults to :func:`default_cache_root`; `settings` to the synthesizer's.
+
+        `settings`, if given, must be the synthesizer's: they name the files.
+        """
+        if settings is not None and settings != synthesizer.settings:
+            raise ValueError(
+                f"cache settings {settings} differ from the synthesizer's {synthesizer.settings}"
+            )
+        self.root = root if root is not None else default_cache_root()
+        self.settings = synthesizer.settings
+        self.synthesizer = synthesizer
+        #: How many phrases this cache has synthesized (cache misses), over its lifetime.
+        self.synthesized = 0
+        self._clips: dict[str, Clip] = {}
+        self._lock = threading.Lock()  # guards _clips and synthesized
+        self._making = threading.Lock()  # one synthesis at a time
+
+    def path(self, text: str) -> Path:
+        """The cache file of `text`."""
+        return self.root / f"{self.settings.cache_key(text)}.wav"
+
+    def get(self, text: str) -> Clip | None:
+        """The clip of `text` if it has been made, else None; never synthesizes."""
+        with self._lock:
+            found = self._clips.get(text)
+        return found if found is not None else self._load(text)
+
+    def clip(self, text: str) -> Clip:
+        """The clip of `text`, synthesized now if it is not in the cache (or is damaged)."""
+        found = self.get(text)
+        return found if found is not None else self._make(text)
+
+    def is_ready(self, text: str) -> bool:
+        """True if :meth:`get` would return a clip."""
+        return self.get(text) is not None
+
+    def ensure(self, texts: Iterable[str], *, on_progress: ProgressCallback | None = None) -> int:
+        """Make every phrase of `texts` that is missing, in the order given; return how many.
+
+        Put the phrases needed first at the front: each becomes available to :meth:`get` as soon
+        as it is made. `on_progress(done, total)` is called after each distinct phrase.
+        """
+        todo = list(dict.fromkeys(texts))
+        made = 0
+        for done, text in enumerate(todo, 1):
+            if self.get(text) is None:
+                self._make(text)
+                made += 1
+            if on_progress is not None:
+                on_progress(done, len(todo))
+        return made
+
+    def durations(self) -> MeasuredDurations:
+        """Phrase lengths measured from this cache's clips (a DurationProvider)."""
+        return MeasuredDurations(self)
+
+    def _load(self, text: str) -> Clip | None:
+        clip = _read_entry(self.path(text))
+        if clip is not None:
+            with self._lock:
+                clip = self._clips.setdefault(text, clip)
+        return clip
+
+    def _make(self, text: str) -> Clip:
+        check_text(text)
+        with self._making:
+            # Another thread may have made it while this one waited.
+            found = self.get(text)
+            if found is not None:
+                return found
+            target = self.path(text)
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise SpeechCacheError(
+                    f"cannot create the speech cache folder {self.root}: {err.strerror}; "
+                    "set XDG_CACHE_HOME to a writable folder"
+                ) from err
+            temp = self.root / f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp.wav"
+            try:
+                self.synthesizer.synthesize(text, temp)
+                clip = self._check_made(text, temp)
+                with open(temp, "rb+") as f:
+                    os.fsync(f.fileno())
+                # The folder itself is not synced: an entry lost to a crash is simply made again.
+                os.replace(temp, target)
+            except OSError as err:
+                raise SpeechCacheError(
+                    f"cannot write the speech cache entry {target}: {err}; "
+                    "set XDG_CACHE_HOME to a writable folder"
+                ) from err
+            finally:
+                temp.unlink(missing_ok=True)
+            with self._lock:
+                self._clips[text] = clip
+                self.synthesized += 1
+            return clip
+
+    def _check_made(self, text: str, temp: Path) -> Clip:
+        try:
+            clip = Clip.from_wav(temp)
+        except (OSError, EOFError, wave.Error, struct.error) as err:
+            raise SpeechUnavailable(
+                f"{self.settings.engine} wrote no usable audio for {text!r}: {err}"
+            ) from err
+        if clip.channels != 1 or clip.sample_width != 2:
+            raise SpeechUnavailable(
+                f"{self.settings.engine} wrote {clip.channels} channel(s) of "
+                f"{clip.sample_width * 8}-bit audio for {text!r}; expected mono 16-bit"
+            )
+        if clip.frame_count == 0:
+            clip = Clip(bytes(2 * (clip.rate * _EMPTY_PHRASE_MS // 1000)), clip.rate)
+            clip.to_wav(temp)
+        return clip
+
+
+@dataclass(frozen=True)
+class MeasuredDurations:
+    """Phrase lengths taken from synthesized clips (synthesizing any phrase not made yet)."""
+
+    cache: PhraseCache = field(repr=False)
+
+    @property
+    def measured(self) -> bool:
+        return True
+
+    def duration_ms(self, text: str) -> int:
+        return self.cache.clip(text).duration_ms

@@ -1,0 +1,116 @@
+"""What every speech engine shares: the settings a phrase is spoken with, voices, errors, and
+the :class:`Synthesizer` protocol that each engine module implements.
+
+Threading rules of the engines:
+
+- pyttsx3 allows one engine per process, and it breaks when two threads use it. One worker
+  thread, started on first use and shared by every
+  :class:`~voicecoach.speech.pyttsx3_engine.Pyttsx3Synthesizer`, owns the engine; ``synthesize``
+  hands it a request and waits. Any thread may call it; requests run one at a time.
+- :class:`~voicecoach.speech.espeak_engine.EspeakNgSynthesizer` runs one process a phrase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from voicecoach.errors import VoicecoachError
+from voicecoach.routine.model import DEFAULT_RATE_WPM, DEFAULT_VOLUME
+
+#: The engines, in the order :func:`open_synthesizer` tries them by default.
+ENGINES = ("pyttsx3", "espeak-ng")
+
+#: The voice used for a routine's language when the routine names none, first one found wins.
+DEFAULT_VOICES: dict[str, tuple[str, ...]] = {
+    "en": ("gmw/en-us", "en-us", "gmw/en", "en"),
+    "de": ("gmw/de", "de"),
+}
+
+#: Bump when the way cache entries are made changes, so old entries are not reused.
+
+#: Bump when the way cache entries are made changes, so old entries are not reused.
+_CACHE_FORMAT = 1
+
+
+def install_hint() -> str:
+    """The command that installs espeak-ng on this platform."""
+    if sys.platform == "darwin":
+        return "brew install espeak-ng"
+    if sys.platform == "win32":
+        return "install eSpeak NG from https://github.com/espeak-ng/espeak-ng/releases"
+    return "sudo apt-get install espeak-ng"
+
+
+class UnknownVoiceError(VoicecoachError):
+    """A voice id that no installed voice has, or a language without a voice."""
+
+    exit_code = 2
+
+
+class SpeechCacheError(VoicecoachError):
+    """The speech cache folder cannot be written."""
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """How phrases are spoken; together with the text, the key of a cache entry."""
+
+    engine: str = "pyttsx3"
+    voice_id: str = DEFAULT_VOICES["en"][0]
+    rate: int = DEFAULT_RATE_WPM
+    volume: float = DEFAULT_VOLUME
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown speech engine {self.engine!r}; use one of {ENGINES}")
+        if self.rate <= 0:
+            raise ValueError(f"speech rate must be positive, not {self.rate}")
+        if not 0.0 <= self.volume <= 1.0:
+            raise ValueError(f"speech volume must be between 0.0 and 1.0, not {self.volume}")
+
+    def cache_key(self, text: str) -> str:
+        """The sha256 (hex) of engine, voice, rate, volume and text."""
+        parts = [_CACHE_FORMAT, self.engine, self.voice_id, self.rate, float(self.volume), text]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One installed voice: the id to put in a routine, a readable name, its languages."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...] = ()
+
+    def speaks(self, language: str) -> bool:
+        """True if the voice is for `language` ("en" matches "en-us" too)."""
+        want = language.lower()
+        return any(lang == want or lang.startswith(want + "-") for lang in self.languages)
+
+
+class Synthesizer(Protocol):
+    """Writes spoken text to a mono 16-bit PCM WAV file."""
+
+    @property
+    def settings(self) -> SpeechSettings:
+        """The settings every phrase is spoken with (the engine named is this one)."""
+        ...
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write `text` spoken to `path` (whose folder exists); raise SpeechUnavailable if not."""
+        ...
+
+
+def timeout_s(text: str) -> float:
+    # espeak-ng makes about a minute of speech a second; a generous bound that still ends a hang.
+    return 10.0 + 0.01 * len(text)
+
+
+def check_text(text: str) -> None:
+    if not text.strip():
+        raise ValueError("cannot synthesize an empty phrase")

@@ -1,0 +1,102 @@
+"""The espeak-ng engine: the ``espeak-ng`` program, one process a phrase (never a shell)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+from voicecoach.errors import SpeechUnavailable
+from voicecoach.speech.engine import (
+    SpeechSettings,
+    UnknownVoiceError,
+    VoiceInfo,
+    check_text,
+    install_hint,
+    timeout_s,
+)
+
+
+def _espeak_ng(executable: str | None) -> str:
+    found = executable or shutil.which("espeak-ng")
+    if not found or not Path(found).is_file():
+        raise SpeechUnavailable(
+            f"the espeak-ng program was not found; install it: {install_hint()}"
+        )
+    return found
+
+
+class EspeakNgSynthesizer:
+    """Synthesis by running the ``espeak-ng`` program, one process a phrase (no shell)."""
+
+    def __init__(self, settings: SpeechSettings, *, executable: str | None = None) -> None:
+        """Raise SpeechUnavailable if `executable` (default: espeak-ng on PATH) is missing."""
+        self._settings = replace(settings, engine="espeak-ng")
+        self._exe = _espeak_ng(executable)
+
+    @property
+    def settings(self) -> SpeechSettings:
+        return self._settings
+
+    def command(self, text: str, path: Path) -> list[str]:
+        """The argument list that writes `text` to `path`."""
+        s = self._settings
+        return [
+            self._exe,
+            *("-w", str(path), "-v", s.voice_id, "-s", str(s.rate)),
+            *("-a", str(round(s.volume * 100))),
+            "--",  # the text may begin with "-": it is never read as an option
+            text,
+        ]
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write `text` spoken to `path` as a mono 16-bit WAV."""
+        check_text(text)
+        try:
+            done = subprocess.run(
+                self.command(text, path),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout_s(text),
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise SpeechUnavailable(f"espeak-ng failed: {err}") from err
+        message = done.stderr.decode(errors="replace").strip()
+        if done.returncode != 0 or not path.is_file():
+            if "voice does not exist" in message:
+                raise UnknownVoiceError(f"espeak-ng has no voice {self._settings.voice_id!r}")
+            raise SpeechUnavailable(f"espeak-ng failed (exit {done.returncode}): {message}")
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices espeak-ng offers (``espeak-ng --voices``)."""
+        try:
+            done = subprocess.run(
+                [self._exe, "--voices"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+                check=True,
+            )
+        except (OSError, subprocess.SubprocessError) as err:
+            raise SpeechUnavailable(f"espeak-ng --voices failed: {err}") from err
+        return parse_espeak_voices(done.stdout.decode(errors="replace"))
+
+
+_OTHER_LANGUAGE = re.compile(r"\(([\w-]+)\s+\d+\)")
+
+
+def parse_espeak_voices(listing: str) -> list[VoiceInfo]:
+    """Read the table ``espeak-ng --voices`` prints (ids lowercased, as pyttsx3 gives them)."""
+    voices = []
+    for line in listing.splitlines()[1:]:
+        cols = line.split(None, 5)
+        if len(cols) < 5:
+            continue
+        _, language, _, name, file = cols[:5]
+        others = _OTHER_LANGUAGE.findall(cols[5]) if len(cols) > 5 else []
+        langs = tuple(dict.fromkeys(x.lower() for x in (language, *others)))
+        voices.append(VoiceInfo(file.lower(), name.replace("_", " "), langs))
+    return voices

@@ -1,0 +1,294 @@
+"""The pyttsx3 engine (its espeak driver), in process, on one worker thread that owns it.
+
+See :mod:`voicecoach.speech.engine` for the threading rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO, TypeVar, cast
+
+from voicecoach.errors import SpeechUnavailable
+from voicecoach.speech.engine import (
+    SpeechSettings,
+    UnknownVoiceError,
+    VoiceInfo,
+    check_text,
+    timeout_s,
+)
+
+_T = TypeVar("_T")
+
+
+class _ChatterFilter:
+    """Stands in for sys.stdout and drops pyttsx3's "Audio saved to PATH" lines.
+
+    pyttsx3 prints that line from espeak's own thread for every file it saves. Redirecting file
+    descriptor 1 would also swallow what other threads print meanwhile (the player's screen), so
+    only the library's exact lines are dropped here and everything else is passed on untouched.
+    """
+
+    PREFIX = "Audio saved to "
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.paths: set[str] = set()
+        self._lock = threading.Lock()
+        # Threads whose next write is the newline that ends a dropped line (print writes the
+        # text and the end separately).
+        self._eat_newline: set[int] = set()
+
+    def write(self, text: str) -> int:
+        me = threading.get_ident()
+        with self._lock:
+            if me in self._eat_newline:
+                self._eat_newline.discard(me)
+                if text == "\n":
+                    return len(text)
+            if text.startswith(self.PREFIX) and text[len(self.PREFIX) :] in self.paths:
+                self._eat_newline.add(me)
+                return len(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+_chatter_lock = threading.Lock()
+_chatter: _ChatterFilter | None = None
+
+
+@contextlib.contextmanager
+def _quiet_chatter(path: str) -> Iterator[None]:
+    """Keep pyttsx3's line about `path` off stdout while the block runs."""
+    global _chatter
+    installed: _ChatterFilter | None = None
+    with _chatter_lock:
+        if sys.stdout is not None:  # None: no console at all (pythonw), nothing to protect
+            if _chatter is None or sys.stdout is not _chatter:
+                _chatter = _ChatterFilter(sys.stdout)
+                sys.stdout = cast(TextIO, _chatter)
+            installed = _chatter
+            installed.paths.add(path)
+    try:
+        yield
+    finally:
+        if installed is not None:
+            with _chatter_lock:
+                installed.paths.discard(path)
+                # Put the real stream back unless someone replaced stdout meanwhile (then the
+                # filter, a pass-through once idle, stays where it is).
+                if not installed.paths and sys.stdout is installed:
+                    sys.stdout = installed.stream
+                    _chatter = None
+
+
+class _Pyttsx3Worker:
+    """The one thread that owns the process's one pyttsx3 engine."""
+
+    def __init__(self) -> None:
+        self._jobs: list[tuple[Callable[[Any], Any], Future[Any]]] = []
+        self._wake = threading.Condition()
+        self._started: Future[None] = Future()
+        self._broken: str | None = None
+        self._finished = threading.Event()
+        self._completed = False
+        self._espeak_busy: Callable[[], bool] = lambda: False
+        self._errors: list[BaseException] = []
+        self._applied: tuple[str, int, float] | None = None
+        self._thread = threading.Thread(target=self._run, name="voicecoach-pyttsx3", daemon=True)
+        self._thread.start()
+
+    def wait_started(self) -> None:
+        """Raise SpeechUnavailable if the engine could not be started."""
+        try:
+            self._started.result(timeout=30)
+        except FutureTimeout:
+            raise SpeechUnavailable("pyttsx3 did not start within 30 s") from None
+
+    def call(self, job: Callable[[Any], _T], timeout: float) -> _T:
+        """Run `job(engine)` on the worker thread and return its result."""
+        self.wait_started()
+        if self._broken:
+            raise SpeechUnavailable(self._broken)
+        future: Future[_T] = Future()
+        with self._wake:
+            self._jobs.append((job, future))
+            self._wake.notify()
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            self._broken = (
+                f"pyttsx3 stopped answering (no result in {timeout:.0f} s); "
+                "restart voicecoach, or use the espeak-ng engine"
+            )
+            raise SpeechUnavailable(self._broken) from None
+
+    def _run(self) -> None:
+        try:
+            import pyttsx3
+
+            engine = pyttsx3.init("espeak")
+            engine.connect("finished-utterance", self._on_finished)
+            engine.connect("error", self._on_error)
+            with contextlib.suppress(ImportError, AttributeError):
+                from pyttsx3.drivers import _espeak
+
+                self._espeak_busy = lambda: bool(_espeak.IsPlaying())
+            with tempfile.TemporaryDirectory(prefix="voicecoach-") as folder:
+                self.warm_up(engine, folder)
+        except Exception as err:  # noqa: BLE001 - any failure here means "no pyttsx3"
+            self._started.set_exception(
+                SpeechUnavailable(f"pyttsx3 could not start: {type(err).__name__}: {err}")
+            )
+            return
+        self._started.set_result(None)
+        while True:
+            with self._wake:
+                while not self._jobs:
+                    self._wake.wait()
+                job, future = self._jobs.pop(0)
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(job(engine))
+            except BaseException as err:  # noqa: BLE001 - handed to the waiting caller
+                future.set_exception(err)
+
+    # Callbacks: called on espeak's own thread (finished) or on this worker (errors).
+    def _on_finished(self, name: str | None, completed: bool) -> None:
+        # Not matched by name: pyttsx3 reports the name of the last command it ran, which is its
+        # own end-of-loop marker. One phrase is in flight at a time, so any event is its event.
+        self._completed = completed
+        self._finished.set()
+
+    def _on_error(self, name: str | None, exception: BaseException) -> None:
+        self._errors.append(exception)
+
+    def _wait_idle(self) -> None:
+        """Wait until espeak's own queue is empty.
+
+        espeak runs property changes and phrases on its own thread, and is busy for a moment
+        after each. pyttsx3 starts every runAndWait by cancelling whatever espeak is busy with,
+        and espeak's cancel puts back the rate, volume and voice of the last phrase: new settings
+        are silently lost, or the new phrase is cancelled. So nothing starts until it is idle.
+        """
+        deadline = time.monotonic() + 5.0
+        while self._espeak_busy() and time.monotonic() < deadline:
+            time.sleep(0.0005)
+
+    def warm_up(self, engine: Any, folder: str) -> None:
+        """Runs on the worker thread once: one throwaway phrase.
+
+        A fresh engine queues property changes until its first runAndWait and then applies them
+        right before that run's cancel (see :meth:`_wait_idle`); after one run it applies them
+        at once, where they can be waited for.
+        """
+        self._wait_idle()
+        path = os.path.join(folder, "warm-up.wav")
+        self._finished.clear()
+        with _quiet_chatter(path):
+            engine.save_to_file("ready", path)
+            engine.runAndWait()
+            self._finished.wait(10.0)
+            self._wait_idle()
+
+    def synthesize(self, engine: Any, text: str, path: str, settings: SpeechSettings) -> None:
+        """Runs on the worker thread: one phrase, one runAndWait, completion from the callback."""
+        self._wait_idle()
+        self._errors.clear()
+        wanted = (settings.voice_id, settings.rate, float(settings.volume))
+        if wanted != self._applied:
+            engine.setProperty("voice", settings.voice_id)
+            engine.setProperty("rate", settings.rate)
+            engine.setProperty("volume", float(settings.volume))
+            self._applied = wanted
+            self._wait_idle()
+            self._raise_errors(text, settings)
+        self._finished.clear()
+        with _quiet_chatter(path):
+            engine.save_to_file(text, path)
+            # runAndWait may return before the file is written: the finished-utterance event,
+            # sent once the file is closed, is what says it is done.
+            engine.runAndWait()
+            done = self._finished.wait(timeout_s(text))
+            self._wait_idle()
+        self._raise_errors(text, settings)
+        if not done:
+            self._broken = f"pyttsx3 never finished {text!r}; restart voicecoach"
+            raise SpeechUnavailable(self._broken)
+        if not self._completed:
+            raise SpeechUnavailable(f"pyttsx3 cancelled {text!r} before it was done")
+
+    def _raise_errors(self, text: str, settings: SpeechSettings) -> None:
+        # pyttsx3 hands errors only to the "error" callback: a bad voice id raises nothing.
+        if not self._errors:
+            return
+        self._applied = None
+        first = self._errors[0]
+        if "voice" in str(first).lower():
+            raise UnknownVoiceError(f"pyttsx3 has no voice {settings.voice_id!r} ({first})")
+        raise SpeechUnavailable(f"pyttsx3 failed on {text!r}: {first}")
+
+    @staticmethod
+    def voices(engine: Any) -> list[VoiceInfo]:
+        out = []
+        for v in engine.getProperty("voices"):
+            langs = tuple(str(lang).lower() for lang in (v.languages or ()) if lang)
+            out.append(VoiceInfo(str(v.id).lower(), str(v.name or v.id), langs))
+        return out
+
+
+_worker_lock = threading.Lock()
+_worker: _Pyttsx3Worker | None = None
+
+
+def _pyttsx3_worker() -> _Pyttsx3Worker:
+    global _worker
+    with _worker_lock:
+        if _worker is None:
+            _worker = _Pyttsx3Worker()
+        worker = _worker
+    worker.wait_started()
+    return worker
+
+
+class Pyttsx3Synthesizer:
+    """Synthesis through pyttsx3's espeak driver, on the process's one pyttsx3 worker thread."""
+
+    def __init__(self, settings: SpeechSettings) -> None:
+        """Start (or reuse) the worker; raise SpeechUnavailable if pyttsx3 cannot start."""
+        self._settings = replace(settings, engine="pyttsx3")
+        self._worker = _pyttsx3_worker()
+
+    @property
+    def settings(self) -> SpeechSettings:
+        return self._settings
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write `text` spoken to `path` as a mono 16-bit 22050 Hz WAV."""
+        check_text(text)
+        worker, settings, target = self._worker, self._settings, str(path)
+        worker.call(
+            lambda engine: worker.synthesize(engine, text, target, settings),
+            timeout=timeout_s(text) + 20,
+        )
+        if not path.is_file():
+            raise SpeechUnavailable(f"pyttsx3 reported {text!r} done but wrote no file")
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices pyttsx3 offers."""
+        return self._worker.call(_Pyttsx3Worker.voices, timeout=30)

@@ -1,0 +1,101 @@
+"""The dry-run views of a timeline: readable lines and JSON.
+
+Both views list the same entries in the same order: each phase as it starts, then every sound.
+A line reads ``  MM:SS.mmm  KIND   TEXT`` with KIND one of ``phase``, ``say`` or ``beep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from voicecoach.routine.model import Routine
+from voicecoach.timeline.model import EventKind, Phase, Timeline
+from voicecoach.timetext import clock, short_clock
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a dry run."""
+
+    at_ms: int
+    kind: str  # "phase", "speak" or "beep"
+    text: str
+    duration_ms: int
+    role: str  # the phase kind for "phase" entries, the event role otherwise
+
+
+def entries(timeline: Timeline) -> Iterator[Entry]:
+    """Phases and events merged in time order; a phase comes before the sounds it starts with."""
+    for item in timeline.in_order():
+        if isinstance(item, Phase):
+            yield Entry(item.start_ms, "phase", item.label, item.duration_ms, item.kind.value)
+        else:
+            yield Entry(item.at_ms, item.kind.value, item.text, item.duration_ms, item.role.value)
+
+
+_KIND_WORD = {"phase": "phase", EventKind.SPEAK.value: "say", EventKind.BEEP.value: "beep"}
+
+
+def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> list[str]:
+    """The dry run's first lines: name, total time, sets, and where phrase lengths came from."""
+    if timeline.measured:
+        lengths = f"measured from the voice {voice}" if voice else "measured from the voice"
+    else:
+        lengths = "estimated from words and rate (no voice used)"
+    return [
+        routine.name,
+        f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}), "
+        f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
+        f"speech lengths {lengths}",
+    ]
+
+
+def format_lines(timeline: Timeline) -> list[str]:
+    """Every entry as one line."""
+    out = []
+    for e in entries(timeline):
+        word = _KIND_WORD[e.kind]
+        text = e.text if e.kind != "phase" else f"[{e.role}] {e.text}"
+        out.append(f"{clock(e.at_ms)}  {word:<5}  {text}")
+    return out
+
+
+def format_text(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> str:
+    """The whole dry run as text, header first."""
+    lines = [*header(routine, timeline, voice=voice), "", *format_lines(timeline)]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
+    """The dry run as a JSON-ready mapping."""
+    return {
+        "name": routine.name,
+        "total_ms": timeline.total_ms,
+        "sets": timeline.set_count(),
+        "measured": timeline.measured,
+        "events": [
+            {
+                "at_ms": e.at_ms,
+                "kind": e.kind,
+                "text": e.text,
+                "duration_ms": e.duration_ms,
+                ("phase" if e.kind == "phase" else "role"): e.role,
+            }
+            for e in entries(timeline)
+        ],
+        "warnings": [
+            {
+                "text": w.text,
+                "file": w.pos.file if w.pos else None,
+                "line": w.pos.line if w.pos else None,
+                "column": w.pos.column if w.pos else None,
+                "needed_ms": w.needed_ms,
+                "available_ms": w.available_ms,
+                "where": w.where,
+                "times": w.times,
+            }
+            for w in timeline.warnings
+        ],
+    }
