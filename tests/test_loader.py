@@ -344,12 +344,18 @@ TOP_CASES = [
     ),
     pytest.param(
         "name: A\nvoice: Anna\nexercises: [{name: X, reps: 5}]\n",
-        ["routine.yaml:2:8: 'voice' must be a mapping with 'id', 'rate' or 'volume', got \"Anna\""],
+        [
+            "routine.yaml:2:8: 'voice' must be a mapping with 'id', 'rate', 'volume' or 'engine', "
+            'got "Anna"'
+        ],
         id="voice-not-a-mapping",
     ),
     pytest.param(
         "name: A\nvoice: {speed: 200}\nexercises: [{name: X, reps: 5}]\n",
-        ["routine.yaml:2:9: unknown key 'speed' in 'voice'; expected one of id, rate, volume"],
+        [
+            "routine.yaml:2:9: unknown key 'speed' in 'voice'; "
+            "expected one of id, rate, volume, engine"
+        ],
         id="voice-unknown-key",
     ),
     pytest.param(
@@ -1571,7 +1577,8 @@ def test_any_bytes_give_a_routine_or_a_routine_error(data: bytes) -> None:
 _KEYS = st.sampled_from(
     sorted(
         {*EXERCISE_KEYS, *DEFAULTS_KEYS, "circuit", "rounds", "exercises", "warmup", "cooldown"}
-        | {"language", "voice", "library", "id", "rate", "volume", "intro", "during", "<<"}
+        | {"language", "voice", "library", "id", "rate", "volume", "engine", "intro", "during"}
+        | {"<<"}
     )
 )
 _SCALARS = (

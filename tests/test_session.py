@@ -10,12 +10,11 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import pyttsx3
 
 from voicecoach.beeps import load_beeps
 from voicecoach.clip import Clip
@@ -28,10 +27,8 @@ from voicecoach.routine.loader import load_routine
 from voicecoach.routine.model import Routine
 from voicecoach.session.prepare import Finisher, dry_run_timeline, open_speech, plan_session
 from voicecoach.session.run import RunOptions, RunResult, run_routine
-from voicecoach.speech import pyttsx3_engine, voices
 from voicecoach.speech.cache import PhraseCache
-from voicecoach.speech.engine import install_hint
-from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.testing import FakeClock, FakeEngine, RecordingSink, engines
 from voicecoach.timeline.dryrun import format_lines
 from voicecoach.timeline.model import Event, EventKind, Phase, PhaseKind, Timeline
 from voicecoach.timeline.phrases import Phrases
@@ -308,19 +305,10 @@ def test_cold_cache_starts_provisional_then_takes_the_final_timeline(tmp_path: P
 
 
 @pytest.fixture
-def no_speech_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """As on a machine without espeak-ng: pyttsx3 cannot start and no espeak-ng is on PATH."""
-
-    def no_espeak(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("This means you probably do not have eSpeak or eSpeak-ng installed!")
-
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setattr(pyttsx3, "init", no_espeak)
-    # Forget the engine and voices this test process may already have: start as a new process.
-    monkeypatch.setattr(pyttsx3_engine, "_worker", None)
-    monkeypatch.setattr(voices, "_voices", None)
+def no_speech_engine() -> Iterator[None]:
+    """As on a machine without a speech engine: the only one registered does not start."""
+    with engines(FakeEngine("missing", start_error="the missing engine is not installed")):
+        yield
 
 
 @pytest.mark.usefixtures("no_speech_engine")
@@ -334,7 +322,8 @@ def test_no_speech_engine_plays_beeps_and_text_and_says_so_once(tmp_path: Path) 
     assert result.audio is True
     [notice] = notices
     assert notice.startswith("speech is off: ")
-    assert install_hint() in notice
+    assert "missing: the missing engine is not installed" in notice
+    assert "Install one: install missing" in notice
     assert notice.endswith("The session goes on with beeps and text.")
     beeps = [e for e in timeline.events if e.kind is EventKind.BEEP]
     assert played(sink, clip_names(timeline, None)) == timed(beeps)
@@ -351,7 +340,7 @@ def test_no_speech_engine_plays_beeps_and_text_and_says_so_once(tmp_path: Path) 
 def test_no_speech_engine_with_require_audio_is_an_error(tmp_path: Path) -> None:
     from voicecoach.errors import SpeechUnavailable
 
-    with pytest.raises(SpeechUnavailable, match="install it: ") as caught:
+    with pytest.raises(SpeechUnavailable, match="Install one: install missing") as caught:
         run_fake(bundled(), RunOptions(history=False, require_audio=True))
     assert caught.value.exit_code == 3
 

@@ -264,8 +264,8 @@ def test_parse_espeak_voices() -> None:
         " 2  en-us           --/M      English_(America)  gmw/en-US            (en 3)\n"
     )
     assert parse_espeak_voices(listing) == [
-        VoiceInfo("gmw/af", "Afrikaans", ("af",)),
-        VoiceInfo("gmw/en-us", "English (America)", ("en-us", "en")),
+        VoiceInfo("gmw/af", "Afrikaans", ("af",), "espeak-ng"),
+        VoiceInfo("gmw/en-us", "English (America)", ("en-us", "en"), "espeak-ng"),
     ]
 
 
@@ -444,7 +444,7 @@ def test_cache_key_is_a_function_of_the_text(a: str, b: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        pytest.param({"engine": "festival"}, "unknown speech engine", id="engine"),
+        pytest.param({"engine": ""}, "a speech engine needs a name", id="engine"),
         pytest.param({"rate": 0}, "rate must be positive", id="rate"),
         pytest.param({"volume": 1.5}, "volume must be between", id="volume"),
     ],

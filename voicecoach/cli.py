@@ -88,7 +88,15 @@ def cli() -> None:
     """
 
 
+def _engine_option(default: str) -> Callable[[_F], _F]:
+    from voicecoach.speech.registry import engine_names
+
+    names = " or ".join(", ".join(engine_names()).rsplit(", ", 1))
+    return click.option("--engine", metavar="NAME", help=f"Speech engine: {names} ({default}).")
+
+
 def _voice_options(f: _F) -> _F:
+    f = _engine_option("default: the routine's, else the first that starts")(f)
     f = click.option(
         "--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume, 0.0 to 1.0."
     )(f)
@@ -150,6 +158,7 @@ def run(
     voice_id: str | None,
     rate: int | None,
     volume: float | None,
+    engine: str | None,
     plain: bool,
     start_at: str | None,
     resume: bool,
@@ -176,7 +185,7 @@ def run(
     from voicecoach.session.run import RunOptions, run_routine
 
     loaded = _load(routine)
-    voice = loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume)
+    voice = loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
     if as_json and not dry_run:
         raise click.UsageError("--json goes with --dry-run")
     if estimate and not dry_run:
@@ -306,16 +315,18 @@ def schema() -> None:
 @click.option(
     "--language", "-l", metavar="LANG", help="Only voices for this language (en, de, ...)."
 )
-def voices(language: str | None) -> None:
+@_engine_option("default: the first that starts")
+def voices(language: str | None, engine: str | None) -> None:
     """List the installed voices: id, name and languages.
 
     \b
-    Example:
+    Examples:
       voicecoach voices --language de
+      voicecoach voices --engine espeak-ng
     """
     from voicecoach.speech.voices import list_voices
 
-    found = list_voices(language)
+    found = list_voices(language, engine=engine)
     width = max((len(v.id) for v in found), default=0)
     for voice in found:
         click.echo(f"{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
@@ -329,7 +340,12 @@ def voices(language: str | None) -> None:
 @_voice_options
 @click.option("--language", "-l", default="en", show_default=True, help="Language of TEXT.")
 def say(
-    text: str, voice_id: str | None, rate: int | None, volume: float | None, language: str
+    text: str,
+    voice_id: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+    language: str,
 ) -> None:
     """Speak TEXT once, to try a voice, rate and volume before putting them in a routine.
 
@@ -340,7 +356,7 @@ def say(
     from voicecoach.routine.model import Voice
     from voicecoach.session.say import say_once
 
-    voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume)
+    voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
     clip = say_once(text, language=language, voice=voice)
     click.echo(f"{clip.duration_ms / 1000:.2f} s")
 
@@ -452,6 +468,7 @@ def render(
     voice_id: str | None,
     rate: int | None,
     volume: float | None,
+    engine: str | None,
     sample_rate: str,
     stereo: bool,
     background: float | None,
@@ -479,7 +496,7 @@ def render(
         result = render_routine(
             loaded,
             output,
-            voice=loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume),
+            voice=loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine),
             sample_rate=int(sample_rate),
             channels=2 if stereo else 1,
             background=background,

@@ -4,6 +4,7 @@
 - :class:`FakeClock` and :class:`FakeKeys`: a clock that jumps to each deadline and scheduled key
   presses, so a 30-minute session plays in milliseconds.
 - :class:`RecordingSink`: a sink that records what it was asked to play, and when.
+- :class:`FakeEngine`: a speech engine, made the only one with :func:`engines`.
 - The ALSA capture configuration: hearing what voicecoach plays on a machine without a sound card.
 
 Hearing what voicecoach plays on a machine without a sound card.
@@ -19,13 +20,17 @@ simpleaudio and ALSA path; it is also a way to check a routine's sound on a head
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Mapping
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from voicecoach.clip import Clip
+from voicecoach.errors import SpeechUnavailable
+from voicecoach.speech.engine import Engine, SpeechSettings, VoiceInfo, check_text
 
 #: Mono 16-bit 22050 Hz, the format of the speech clips and the beeps, into a `file` PCM.
 CAPTURE_ASOUNDRC = """\
@@ -162,3 +167,104 @@ class RecordingSink:
         """The labels of the clips played, in order."""
         with self._lock:
             return [p.label for p in self.played]
+
+
+# -- a speech engine --------------------------------------------------------------------------
+
+
+class FakeSynthesizer:
+    """What :meth:`FakeEngine.open` returns: writes each phrase as a quiet tone."""
+
+    def __init__(self, engine: FakeEngine, settings: SpeechSettings) -> None:
+        self.engine = engine
+        self._settings = settings
+
+    @property
+    def settings(self) -> SpeechSettings:
+        return self._settings
+
+    def synthesize(self, text: str, path: Path) -> None:
+        """Write a tone :attr:`FakeEngine.ms_per_char` long a character of `text` to `path`."""
+        check_text(text)
+        engine = self.engine
+        if engine.fail_from is not None and len(engine.made) >= engine.fail_from:
+            raise SpeechUnavailable(f"{engine.name} failed on {text!r}")
+        engine.made.append(text)
+        frames = len(text) * engine.ms_per_char * FakeEngine.RATE // 1000
+        # A square wave at a tenth of full scale, so a clip is not mistaken for silence.
+        period = [3000] * 25 + [-3000] * 25
+        samples = (period * (frames // len(period) + 1))[:frames]
+        Clip(array("h", samples).tobytes(), FakeEngine.RATE).to_wav(path)
+
+
+class FakeEngine:
+    """A speech engine for tests (:class:`~voicecoach.speech.engine.Engine`), registered with
+    :func:`engines` instead of patching the real ones.
+
+    Each phrase becomes a tone :attr:`ms_per_char` milliseconds a character long, at 22,050 Hz;
+    :attr:`made` lists the phrases synthesized, in order. `start_error` makes the engine
+    missing (open and voices raise SpeechUnavailable with it); `fail_from` makes every phrase
+    from that many made on fail.
+    """
+
+    RATE = 22050
+
+    def __init__(
+        self,
+        name: str = "fake",
+        *,
+        voices: tuple[VoiceInfo, ...] | None = None,
+        start_error: str | None = None,
+        fail_from: int | None = None,
+        ms_per_char: int = 10,
+    ) -> None:
+        self.name = name
+        self._voices = voices or (
+            VoiceInfo(f"{name}/en", "Fake English", ("en",), name),
+            VoiceInfo(f"{name}/de", "Fake German", ("de",), name),
+        )
+        self.start_error = start_error
+        self.fail_from = fail_from
+        self.ms_per_char = ms_per_char
+        self.made: list[str] = []
+        #: The settings of every open, in order.
+        self.opened: list[SpeechSettings] = []
+
+    def open(self, settings: SpeechSettings) -> FakeSynthesizer:
+        if self.start_error is not None:
+            raise SpeechUnavailable(self.start_error)
+        self.opened.append(settings)
+        return FakeSynthesizer(self, settings)
+
+    def voices(self) -> list[VoiceInfo]:
+        if self.start_error is not None:
+            raise SpeechUnavailable(self.start_error)
+        return list(self._voices)
+
+    def default_voice(self, language: str, voices: Sequence[VoiceInfo]) -> str | None:
+        return next((v.id for v in voices if v.speaks(language)), None)
+
+    def install_hint(self) -> str:
+        return f"install {self.name}"
+
+    def rate_control(self, words_per_minute: int) -> float:
+        return words_per_minute / 170
+
+
+@contextlib.contextmanager
+def engines(*registered: Engine) -> Iterator[tuple[Engine, ...]]:
+    """Make `registered` the only speech engines, in this order, while the block runs."""
+    from voicecoach.speech import registry
+
+    before = registry.engines()
+    for engine in before:
+        registry.unregister(engine.name)
+    try:
+        for engine in registered:
+            registry.register(engine)
+        yield registered
+    finally:
+        for engine in registry.engines():
+            registry.unregister(engine.name)
+        for engine in before:
+            registry.register(engine)

@@ -51,7 +51,7 @@ TOP_KEYS = (
     "exercises",
     "cooldown",
 )
-VOICE_KEYS = ("id", "rate", "volume")
+VOICE_KEYS = ("id", "rate", "volume", "engine")
 
 #: Ranges of the numeric fields: (low, high), both included.
 SETS_RANGE = (1, 20)

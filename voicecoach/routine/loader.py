@@ -214,17 +214,20 @@ class _RoutineBuilder:
         if not isinstance(node, Map):
             check.problem(
                 node.pos,
-                f"'voice' must be a mapping with 'id', 'rate' or 'volume', got {describe(node)}",
+                f"'voice' must be a mapping with 'id', 'rate', 'volume' or 'engine', "
+                f"got {describe(node)}",
             )
             return Voice()
         found = {k: v for k, (_, v) in check.keys(node, VOICE).items()}
         voice_id = check.text(found["id"], "id") if "id" in found else None
         rate = check.whole(found["rate"], "rate", RATE_RANGE) if "rate" in found else None
         volume = check.fraction(found["volume"], "volume") if "volume" in found else None
+        engine = check.text(found["engine"], "engine") if "engine" in found else None
         return Voice(
             id=voice_id,
             rate=DEFAULT_RATE_WPM if rate is None else rate,
             volume=DEFAULT_VOLUME if volume is None else volume,
+            engine=engine,
         )
 
     def libraries(self, node: Node) -> None:

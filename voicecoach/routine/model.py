@@ -139,14 +139,21 @@ class Section(StrEnum):
 
 @dataclass(frozen=True)
 class Voice:
-    """Speech settings; `id` None means the default voice of the routine's language."""
+    """Speech settings; `id` None means the default voice of the routine's language, `engine`
+    None the first speech engine that starts (in the registry's order of preference)."""
 
     id: str | None = None
     rate: int = DEFAULT_RATE_WPM
     volume: float = DEFAULT_VOLUME
+    engine: str | None = None
 
     def with_overrides(
-        self, *, id: str | None = None, rate: int | None = None, volume: float | None = None
+        self,
+        *,
+        id: str | None = None,
+        rate: int | None = None,
+        volume: float | None = None,
+        engine: str | None = None,
     ) -> Voice:
         """This voice with each setting that is given (not None) replaced: command-line flags
         over the routine's `voice`."""
@@ -154,6 +161,7 @@ class Voice:
             id=self.id if id is None else id,
             rate=self.rate if rate is None else rate,
             volume=self.volume if volume is None else volume,
+            engine=self.engine if engine is None else engine,
         )
 
 

@@ -1,5 +1,6 @@
-"""What every speech engine shares: the settings a phrase is spoken with, voices, errors, and
-the :class:`Synthesizer` protocol that each engine module implements.
+"""What every speech engine shares: the :class:`Engine` protocol that each engine module
+implements (registered in :mod:`voicecoach.speech.registry`), the settings a phrase is spoken with,
+voices, errors, and the :class:`Synthesizer` an engine opens.
 
 Threading rules of the engines:
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,32 +23,18 @@ from typing import Protocol
 from voicecoach.errors import VoicecoachError
 from voicecoach.routine.model import DEFAULT_RATE_WPM, DEFAULT_VOLUME
 
-#: The engines, in the order :func:`open_synthesizer` tries them by default.
-ENGINES = ("pyttsx3", "espeak-ng")
-
-#: The voice used for a routine's language when the routine names none, first one found wins.
-DEFAULT_VOICES: dict[str, tuple[str, ...]] = {
-    "en": ("gmw/en-us", "en-us", "gmw/en", "en"),
-    "de": ("gmw/de", "de"),
-}
-
-#: Bump when the way cache entries are made changes, so old entries are not reused.
-
 #: Bump when the way cache entries are made changes, so old entries are not reused.
 _CACHE_FORMAT = 1
 
 
-def install_hint() -> str:
-    """The command that installs espeak-ng on this platform."""
-    if sys.platform == "darwin":
-        return "brew install espeak-ng"
-    if sys.platform == "win32":
-        return "install eSpeak NG from https://github.com/espeak-ng/espeak-ng/releases"
-    return "sudo apt-get install espeak-ng"
-
-
 class UnknownVoiceError(VoicecoachError):
     """A voice id that no installed voice has, or a language without a voice."""
+
+    exit_code = 2
+
+
+class UnknownEngineError(VoicecoachError):
+    """A speech engine name that is not registered."""
 
     exit_code = 2
 
@@ -61,13 +48,13 @@ class SpeechSettings:
     """How phrases are spoken; together with the text, the key of a cache entry."""
 
     engine: str = "pyttsx3"
-    voice_id: str = DEFAULT_VOICES["en"][0]
+    voice_id: str = "gmw/en-us"
     rate: int = DEFAULT_RATE_WPM
     volume: float = DEFAULT_VOLUME
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"unknown speech engine {self.engine!r}; use one of {ENGINES}")
+        if not self.engine:
+            raise ValueError("a speech engine needs a name")
         if self.rate <= 0:
             raise ValueError(f"speech rate must be positive, not {self.rate}")
         if not 0.0 <= self.volume <= 1.0:
@@ -86,6 +73,8 @@ class VoiceInfo:
     id: str
     name: str
     languages: tuple[str, ...] = ()
+    #: The engine the voice belongs to.
+    engine: str = ""
 
     def speaks(self, language: str) -> bool:
         """True if the voice is for `language` ("en" matches "en-us" too)."""
@@ -103,6 +92,42 @@ class Synthesizer(Protocol):
 
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` spoken to `path` (whose folder exists); raise SpeechUnavailable if not."""
+        ...
+
+
+class Engine(Protocol):
+    """A text-to-speech engine: one module each, one line in :mod:`voicecoach.speech.registry`.
+
+    Every method may be called before :meth:`open`; none of them may load the engine's library
+    at import time (the registry imports every engine module).
+    """
+
+    @property
+    def name(self) -> str:
+        """The name routines and ``--engine`` use, and the first part of every cache key."""
+        ...
+
+    def open(self, settings: SpeechSettings) -> Synthesizer:
+        """A synthesizer speaking with `settings` (whose voice is one of :meth:`voices`).
+
+        Raise SpeechUnavailable when the engine is not installed or does not start.
+        """
+        ...
+
+    def voices(self) -> list[VoiceInfo]:
+        """The installed voices; raise SpeechUnavailable when the engine is not installed."""
+        ...
+
+    def default_voice(self, language: str, voices: Sequence[VoiceInfo]) -> str | None:
+        """The id, among `voices`, to speak `language` with when a routine names no voice."""
+        ...
+
+    def install_hint(self) -> str:
+        """How to install the engine on this platform (a command, or where to get it)."""
+        ...
+
+    def rate_control(self, words_per_minute: int) -> float:
+        """The engine's own speed setting for a rate in words per minute."""
         ...
 
 

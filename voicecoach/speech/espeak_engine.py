@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,9 +16,33 @@ from voicecoach.speech.engine import (
     UnknownVoiceError,
     VoiceInfo,
     check_text,
-    install_hint,
     timeout_s,
 )
+
+#: The voice for a language when a routine names none, first one installed wins (espeak-ng's
+#: voice ids, which pyttsx3's espeak driver shares).
+ESPEAK_DEFAULT_VOICES: dict[str, tuple[str, ...]] = {
+    "en": ("gmw/en-us", "en-us", "gmw/en", "en"),
+    "de": ("gmw/de", "de"),
+}
+
+
+def install_hint() -> str:
+    """The command that installs espeak-ng on this platform."""
+    if sys.platform == "darwin":
+        return "brew install espeak-ng"
+    if sys.platform == "win32":
+        return "install eSpeak NG from https://github.com/espeak-ng/espeak-ng/releases"
+    return "sudo apt-get install espeak-ng"
+
+
+def espeak_default_voice(language: str, voices: Sequence[VoiceInfo]) -> str | None:
+    """The voice of :data:`ESPEAK_DEFAULT_VOICES` for `language`, else the first that speaks it."""
+    by_id = {v.id.lower(): v for v in voices}
+    for candidate in ESPEAK_DEFAULT_VOICES.get(language, ()):
+        if candidate in by_id:
+            return by_id[candidate].id
+    return next((v.id for v in voices if v.speaks(language)), None)
 
 
 def _espeak_ng(executable: str | None) -> str:
@@ -45,7 +71,7 @@ class EspeakNgSynthesizer:
         s = self._settings
         return [
             self._exe,
-            *("-w", str(path), "-v", s.voice_id, "-s", str(s.rate)),
+            *("-w", str(path), "-v", s.voice_id, "-s", str(round(ESPEAK_NG.rate_control(s.rate)))),
             *("-a", str(round(s.volume * 100))),
             "--",  # the text may begin with "-": it is never read as an option
             text,
@@ -98,5 +124,30 @@ def parse_espeak_voices(listing: str) -> list[VoiceInfo]:
         _, language, _, name, file = cols[:5]
         others = _OTHER_LANGUAGE.findall(cols[5]) if len(cols) > 5 else []
         langs = tuple(dict.fromkeys(x.lower() for x in (language, *others)))
-        voices.append(VoiceInfo(file.lower(), name.replace("_", " "), langs))
+        voices.append(VoiceInfo(file.lower(), name.replace("_", " "), langs, "espeak-ng"))
     return voices
+
+
+class EspeakNgEngine:
+    """The ``espeak-ng`` program (:class:`~voicecoach.speech.engine.Engine`)."""
+
+    name = "espeak-ng"
+
+    def open(self, settings: SpeechSettings) -> EspeakNgSynthesizer:
+        return EspeakNgSynthesizer(settings)
+
+    def voices(self) -> list[VoiceInfo]:
+        return EspeakNgSynthesizer(SpeechSettings(engine=self.name)).voices()
+
+    def default_voice(self, language: str, voices: Sequence[VoiceInfo]) -> str | None:
+        return espeak_default_voice(language, voices)
+
+    def install_hint(self) -> str:
+        return install_hint()
+
+    def rate_control(self, words_per_minute: int) -> float:
+        # espeak-ng's -s option is words per minute already.
+        return float(words_per_minute)
+
+
+ESPEAK_NG = EspeakNgEngine()

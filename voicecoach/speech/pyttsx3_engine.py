@@ -26,6 +26,7 @@ from voicecoach.speech.engine import (
     check_text,
     timeout_s,
 )
+from voicecoach.speech.espeak_engine import EspeakNgEngine
 
 _T = TypeVar("_T")
 
@@ -213,7 +214,7 @@ class _Pyttsx3Worker:
         wanted = (settings.voice_id, settings.rate, float(settings.volume))
         if wanted != self._applied:
             engine.setProperty("voice", settings.voice_id)
-            engine.setProperty("rate", settings.rate)
+            engine.setProperty("rate", round(PYTTSX3.rate_control(settings.rate)))
             engine.setProperty("volume", float(settings.volume))
             self._applied = wanted
             self._wait_idle()
@@ -248,7 +249,7 @@ class _Pyttsx3Worker:
         out = []
         for v in engine.getProperty("voices"):
             langs = tuple(str(lang).lower() for lang in (v.languages or ()) if lang)
-            out.append(VoiceInfo(str(v.id).lower(), str(v.name or v.id), langs))
+            out.append(VoiceInfo(str(v.id).lower(), str(v.name or v.id), langs, "pyttsx3"))
         return out
 
 
@@ -292,3 +293,19 @@ class Pyttsx3Synthesizer:
     def voices(self) -> list[VoiceInfo]:
         """The voices pyttsx3 offers."""
         return self._worker.call(_Pyttsx3Worker.voices, timeout=30)
+
+
+class Pyttsx3Engine(EspeakNgEngine):
+    """pyttsx3's espeak driver (:class:`~voicecoach.speech.engine.Engine`): libespeak-ng, so the
+    voices, default voices, install hint and rate of espeak-ng."""
+
+    name = "pyttsx3"
+
+    def open(self, settings: SpeechSettings) -> Pyttsx3Synthesizer:  # type: ignore[override]
+        return Pyttsx3Synthesizer(settings)
+
+    def voices(self) -> list[VoiceInfo]:
+        return Pyttsx3Synthesizer(SpeechSettings(engine=self.name)).voices()
+
+
+PYTTSX3 = Pyttsx3Engine()

@@ -1,0 +1,88 @@
+"""The speech engines voicecoach knows, in order of preference.
+
+Every engine comes in through :func:`register`; the built-in ones are registered at the end of
+this module, one line each. Adding an engine is one module implementing
+:class:`~voicecoach.speech.engine.Engine` and one line here. Tests register a fake engine
+(:class:`voicecoach.testing.FakeEngine`) with :func:`voicecoach.testing.engines`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from voicecoach.speech.engine import Engine, UnknownEngineError, VoiceInfo
+from voicecoach.speech.espeak_engine import ESPEAK_NG
+from voicecoach.speech.pyttsx3_engine import PYTTSX3
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+#: Each engine's voices, asked once a process (forgotten when the registry changes).
+_voices: dict[str, list[VoiceInfo]] = {}
+
+
+def register(engine: Engine, *, first: bool = False) -> None:
+    """Add `engine` after the others (before them with `first`); its name must be new."""
+    with _lock:
+        if engine.name in _engines:
+            raise ValueError(f"a speech engine named {engine.name!r} is registered already")
+        _voices.clear()
+        if first:
+            rest = dict(_engines)
+            _engines.clear()
+            _engines[engine.name] = engine
+            _engines.update(rest)
+        else:
+            _engines[engine.name] = engine
+
+
+def unregister(name: str) -> Engine:
+    """Remove the engine called `name` and return it."""
+    with _lock:
+        _voices.clear()
+        return _engines.pop(name)
+
+
+def engines() -> tuple[Engine, ...]:
+    """Every registered engine, the preferred first."""
+    with _lock:
+        return tuple(_engines.values())
+
+
+def engine_names() -> tuple[str, ...]:
+    """The registered engines' names, the preferred first."""
+    return tuple(e.name for e in engines())
+
+
+def get_engine(name: str) -> Engine:
+    """The engine called `name`; UnknownEngineError (listing the others) if there is none."""
+    with _lock:
+        found = _engines.get(name)
+    if found is None:
+        raise UnknownEngineError(
+            f"unknown speech engine {name!r}; use one of: {', '.join(engine_names())}"
+        )
+    return found
+
+
+def engine_voices(engine: Engine) -> list[VoiceInfo]:
+    """`engine`'s voices sorted by id, asked once; SpeechUnavailable if it cannot list them."""
+    with _lock:
+        found = _voices.get(engine.name)
+    if found is None:
+        found = sorted(engine.voices(), key=lambda v: v.id)
+        with _lock:
+            _voices[engine.name] = found
+    return found
+
+
+def preference(name: str | None) -> tuple[Engine, ...]:
+    """The engines to try for `name`: that one first, then the others in order (all if None)."""
+    ordered = engines()
+    if name is None:
+        return ordered
+    chosen = get_engine(name)
+    return (chosen, *(e for e in ordered if e is not chosen))
+
+
+register(PYTTSX3)
+register(ESPEAK_NG)
