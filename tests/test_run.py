@@ -27,7 +27,7 @@ from typing import IO
 import pytest
 from conftest import AlsaCapture, write_alsa_config
 
-from voicecoach.beeps import load_beeps
+from voicecoach.beeps import levelled_beeps
 from voicecoach.clip import Clip
 from voicecoach.history.store import HistoryStore
 from voicecoach.outcome import Outcome
@@ -103,7 +103,7 @@ def voicecoach(*args: str) -> list[str]:
 
 
 def expected_clips(timeline: Timeline, cache: PhraseCache) -> list[tuple[str, Clip]]:
-    beeps = load_beeps()
+    beeps = levelled_beeps()
     out = []
     for e in timeline.events:
         clip = beeps[e.text] if e.kind is EventKind.BEEP else cache.get(e.text)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.beeps import load_beeps
+from voicecoach.beeps import levelled_beeps
 from voicecoach.clip import Clip
 from voicecoach.errors import UsageError
 from voicecoach.outcome import Outcome
@@ -36,7 +36,7 @@ from voicecoach.timeline.seek import find_start
 
 START = 1000.0
 ROUTINE = "home-back-basics"
-BEEPS = load_beeps()
+BEEPS = levelled_beeps()
 
 
 def bundled(name: str = ROUTINE) -> Routine:

@@ -1,4 +1,4 @@
-"""The beep sounds: their names and exact lengths.
+"""The beep sounds: their names, exact lengths, and their loudness next to the voice.
 
 The timeline places beeps by these lengths, and `scripts/make_sounds.py` writes `sounds/NAME.wav`
 to match them (a test checks the files against this table).
@@ -60,3 +60,24 @@ def load_beeps(folder: Path | None = None) -> dict[Beep, Clip]:
                 f"beep sound {path} cannot be read ({err}); reinstall voicecoach"
             ) from err
     return beeps
+
+
+#: How loud the beeps are relative to the voice by default, in dB (0: as loud as the voice).
+DEFAULT_BEEPS_DB = -6.0
+
+
+def levelled_beeps(
+    beeps_db: float = DEFAULT_BEEPS_DB, *, volume: float = 1.0, folder: Path | None = None
+) -> dict[Beep, Clip]:
+    """Every beep levelled to the voice's loudness plus `beeps_db`, then scaled by `volume`.
+
+    Phrases are levelled the same way as they enter the speech cache
+    (:mod:`voicecoach.loudness`), so the balance of voice and beeps is `beeps_db` whatever the
+    engine, and `volume` turns both up or down together.
+    """
+    from voicecoach.loudness import SPEECH_DB, level
+
+    return {
+        beep: level(clip, SPEECH_DB + beeps_db, volume=volume)
+        for beep, clip in load_beeps(folder).items()
+    }

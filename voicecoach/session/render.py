@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voicecoach.beeps import DEFAULT_BEEPS_DB
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import measured_timeline, open_speech
 from voicecoach.timeline.seek import window
@@ -19,6 +20,7 @@ def render_routine(
     out: Path,
     *,
     voice: Voice | None = None,
+    beeps_db: float = DEFAULT_BEEPS_DB,
     sample_rate: int = 22050,
     channels: int = 1,
     background: float | None = None,
@@ -30,7 +32,7 @@ def render_routine(
 ) -> RenderResult:
     """Render `routine` to one audio file with captions: the same timeline, phrases and voice
     as `voicecoach run` (so the same speech cache)."""
-    from voicecoach.beeps import load_beeps
+    from voicecoach.beeps import levelled_beeps
     from voicecoach.render.mix import render_timeline
 
     voice = voice or routine.voice
@@ -40,7 +42,7 @@ def render_routine(
     return render_timeline(
         timeline,
         clips=cache,
-        beeps=load_beeps(),
+        beeps=levelled_beeps(beeps_db, volume=voice.volume),
         out=out,
         rate=sample_rate,
         channels=channels,

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
-from voicecoach.beeps import Beep, load_beeps
+from voicecoach.beeps import DEFAULT_BEEPS_DB, Beep, levelled_beeps
 from voicecoach.clip import Clip
 from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
 from voicecoach.routine.model import Routine, Voice
@@ -85,6 +85,8 @@ class RunOptions:
 
     #: The voice to speak with; None: the routine's own (see :meth:`Voice.with_overrides`).
     voice: Voice | None = None
+    #: How loud the beeps are relative to the voice, in dB.
+    beeps_db: float = DEFAULT_BEEPS_DB
     plain: bool = False
     start_at: str | None = None
     resume: bool = False
@@ -159,7 +161,7 @@ def run_routine(
             timeline,
             routine,
             cache=cache,
-            beeps=load_beeps() if audio else {},
+            beeps=levelled_beeps(options.beeps_db, volume=voice.volume) if audio else {},
             sink=sink,
             clock=clock,
             display=display,

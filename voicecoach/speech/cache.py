@@ -1,8 +1,9 @@
 """The phrase cache: every distinct phrase synthesized once to a WAV clip, and kept on disk.
 
 :class:`PhraseCache` keeps the clips under the user's cache folder, keyed by engine, voice, rate,
-volume and text, so a second run of a routine synthesizes nothing. Entries are written
-atomically, and a damaged entry is made again.
+volume and text, so a second run of a routine synthesizes nothing. Every phrase is levelled to one
+loudness (:data:`voicecoach.loudness.SPEECH_DB`, scaled by the volume) as it enters. Entries are
+written atomically, and a damaged entry is made again.
 
 Threading rules: a :class:`PhraseCache` may be used from several threads at once: typically
 :meth:`PhraseCache.ensure` runs on a background thread while the player's thread reads clips
@@ -27,6 +28,7 @@ import platformdirs
 
 from voicecoach.clip import Clip
 from voicecoach.errors import SpeechUnavailable
+from voicecoach.loudness import SPEECH_DB, level
 from voicecoach.speech.engine import SpeechCacheError, SpeechSettings, Synthesizer, check_text
 
 #: Silence stored for a phrase the engine renders as nothing at all (a lone "-", say): an empty
@@ -180,7 +182,11 @@ class PhraseCache:
             )
         if clip.frame_count == 0:
             clip = Clip(bytes(2 * (clip.rate * _EMPTY_PHRASE_MS // 1000)), clip.rate)
-            clip.to_wav(temp)
+        else:
+            # Whatever the engine and voice, every phrase enters the cache at one loudness, and
+            # the volume setting scales it from there (the engine's own volume is undone here).
+            clip = level(clip, SPEECH_DB, volume=self.settings.volume)
+        clip.to_wav(temp)
         return clip
 
 

@@ -24,7 +24,8 @@ from voicecoach.errors import VoicecoachError
 from voicecoach.routine.model import DEFAULT_RATE_WPM, DEFAULT_VOLUME
 
 #: Bump when the way cache entries are made changes, so old entries are not reused.
-_CACHE_FORMAT = 1
+#: 2: phrases are levelled to one loudness.
+_CACHE_FORMAT = 2
 
 
 class UnknownVoiceError(VoicecoachError):
