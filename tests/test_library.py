@@ -166,8 +166,8 @@ LIBRARY_CASES = [
     pytest.param(
         "exercises:\n  row: {name: [Row}\n",
         [
-            "2:19: YAML syntax error while parsing a flow sequence at line 2, column 15: "
-            "expected ',' or ']', but got '}'"
+            "2:15: the list opened with '[' here is not closed where expected; separate its "
+            "items with ',' and end it with ']'"
         ],
         id="yaml-syntax",
     ),

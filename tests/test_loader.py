@@ -103,26 +103,32 @@ FILE_CASES = [
     pytest.param(
         "name: 'Back day\nexercises: []\n",
         [
-            "routine.yaml:3:1: YAML syntax error while scanning a quoted scalar at line 1, "
-            "column 7: found unexpected end of stream"
+            "routine.yaml:1:7: the text opened with ' here is never closed; end it with "
+            "another ' on the same line"
         ],
         id="yaml-unclosed-quote",
     ),
     pytest.param(
         "name: Back: day\n",
-        ["routine.yaml:1:11: YAML syntax error: mapping values are not allowed here"],
+        [
+            "routine.yaml:1:11: a colon followed by a space inside a text; put the whole text "
+            'in quotes, like name: "Back day: the hard one"'
+        ],
         id="yaml-colon-in-value",
     ),
     pytest.param(
         "name: Back\n exercises: []\n",
-        ["routine.yaml:2:11: YAML syntax error: mapping values are not allowed here"],
+        [
+            "routine.yaml:2:11: this key is not lined up with the keys above it; indent the keys "
+            "of one exercise (or one mapping) to the same column, with spaces"
+        ],
         id="yaml-bad-indent",
     ),
     pytest.param(
         "name: A\n---\nname: B\n",
         [
-            "routine.yaml:2:1: YAML syntax error: expected a single document in the stream, "
-            "but found another document"
+            "routine.yaml:2:1: a second YAML document ('---' or text after '...'); a routine "
+            "file holds one document: remove this part or put it in a file of its own"
         ],
         id="yaml-two-documents",
     ),
@@ -241,8 +247,8 @@ def test_alias_bomb_is_refused() -> None:
         lines.append(f"a{i}: &a{i} [{refs}]")
     lines += ["name: Laughs", "exercises: [{name: X, reps: 5, notes: *a9}]"]
     assert problems("\n".join(lines) + "\n") == [
-        "routine.yaml:5:45: alias expansion too large (alias bomb?): "
-        "aliases add more than 100,000 values"
+        "routine.yaml:5:10: alias expansion too large (alias bomb?): "
+        "aliases add more than 20,000 values"
     ]
 
 
@@ -497,8 +503,8 @@ def test_unreadable_library_hides_unknown_ids(tmp_path: Path) -> None:
     (tmp_path / "lib.yaml").write_text("exercises:\n  row: {name: Row\n")
     text = "name: A\nlibrary: lib.yaml\nexercises: [{use: row}]\n"
     assert problems(text, base_dir=tmp_path) == [
-        f"{tmp_path / 'lib.yaml'}:3:1: YAML syntax error while parsing a flow mapping at "
-        "line 2, column 8: expected ',' or '}', but got '<stream end>'"
+        f"{tmp_path / 'lib.yaml'}:2:8: the mapping opened with '{{' here is not closed where "
+        "expected; separate its items with ',' and end it with '}'"
     ]
 
 
@@ -1475,7 +1481,6 @@ def test_tempo_forms(written: str, tempo: Tempo) -> None:
 @pytest.mark.parametrize(
     ("written", "value"),
     [
-        pytest.param("rest: 1:30", 90_000, id="sexagesimal"),
         pytest.param("rest: 2.25", 2_250, id="decimal"),
         pytest.param("rest: 0", 0, id="zero"),
         pytest.param("sets: 3.0", 3, id="whole-float"),

@@ -19,6 +19,7 @@ from click.shell_completion import CompletionItem
 
 from voicecoach import __version__
 from voicecoach.errors import RoutineError, VoicecoachError
+from voicecoach.textsafety import for_terminal
 
 EPILOG_RUN = """\b
 Examples:
@@ -28,6 +29,17 @@ Examples:
 """
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print text that may come from a file (a name, a cue, a message quoting a value, a history
+    entry): control characters and the like are shown as escapes, never sent to the terminal."""
+    click.echo(for_terminal(text), err=err, nl=nl)
+
+
+def _echo_problems(err: RoutineError) -> None:
+    for line in err.report():
+        _echo(line, err=True)
+
+
 class _Group(click.Group):
     """Turns the project's errors into messages and exit statuses, in one place."""
 
@@ -35,14 +47,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RoutineError as err:
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
+            _echo_problems(err)
             ctx.exit(err.exit_code)
         except VoicecoachError as err:
-            click.echo(f"voicecoach: {err}", err=True)
+            _echo(f"voicecoach: {err}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            _echo("interrupted", err=True)
             ctx.exit(130)
 
 
@@ -71,7 +82,7 @@ def _load(routine_arg: str) -> Any:
 
 def _print_warnings(timeline: Any) -> None:
     for warning in timeline.warnings:
-        click.echo(str(warning), err=True)
+        _echo(str(warning), err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -200,9 +211,9 @@ def run(
         )
         _print_warnings(timeline)
         if as_json:
-            click.echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
+            _echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
         else:
-            click.echo(format_text(loaded, timeline, voice=measured_with), nl=False)
+            _echo(format_text(loaded, timeline, voice=measured_with), nl=False)
         return
     options = RunOptions(
         voice=voice,
@@ -218,11 +229,11 @@ def run(
         loaded,
         options,
         out=sys.stdout,
-        notify=lambda message: click.echo(message, err=True),
+        notify=lambda message: _echo(message, err=True),
         interactive=sys.stdin.isatty(),
         live=live,
     )
-    click.echo(result.summary.line())
+    _echo(result.summary.line())
     if result.summary.outcome is Outcome.INTERRUPTED:
         sys.exit(130)
 
@@ -250,12 +261,11 @@ def validate(files: Sequence[str]) -> None:
             routine = load_routine(Path(name))
         except RoutineError as err:
             failed = True
-            for problem in err.problems:
-                click.echo(str(problem), err=True)
+            _echo_problems(err)
             continue
         timeline = compile_routine(routine, EstimatedDurations(routine.voice.rate))
         _print_warnings(timeline)
-        click.echo(
+        _echo(
             f"{name}: ok ({len(routine.all_exercises())} exercises, "
             f"{timeline.set_count()} sets, {short_clock(timeline.total_ms)})"
         )
@@ -278,7 +288,7 @@ def show(routine: str) -> None:
 
     loaded = _load(routine)
     timeline = compile_routine(loaded, EstimatedDurations(loaded.voice.rate))
-    click.echo(format_overview(loaded, timeline), nl=False)
+    _echo(format_overview(loaded, timeline), nl=False)
 
 
 @cli.command(name="list")
@@ -294,8 +304,8 @@ def list_() -> None:
     entries = list_routines()
     width = max((len(e.name) for e in entries), default=0)
     for entry in entries:
-        click.echo(f"{entry.name:<{width}}  {entry.origin:<7}  {entry.path}")
-    click.echo(f"(your own routines go in {user_routines_dir()})", err=True)
+        _echo(f"{entry.name:<{width}}  {entry.origin:<7}  {entry.path}")
+    _echo(f"(your own routines go in {user_routines_dir()})", err=True)
 
 
 @cli.command()
@@ -308,7 +318,7 @@ def schema() -> None:
     """
     from voicecoach.routine.schema import routine_schema
 
-    click.echo(json.dumps(routine_schema(), indent=2, ensure_ascii=False))
+    _echo(json.dumps(routine_schema(), indent=2, ensure_ascii=False))
 
 
 @cli.command()
@@ -329,9 +339,9 @@ def voices(language: str | None, engine: str | None) -> None:
     found = list_voices(language, engine=engine)
     width = max((len(v.id) for v in found), default=0)
     for voice in found:
-        click.echo(f"{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
+        _echo(f"{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
     if not found:
-        click.echo(f"no voice speaks {language!r}", err=True)
+        _echo(f"no voice speaks {language!r}", err=True)
         sys.exit(1)
 
 
@@ -358,7 +368,7 @@ def say(
 
     voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
     clip = say_once(text, language=language, voice=voice)
-    click.echo(f"{clip.duration_ms / 1000:.2f} s")
+    _echo(f"{clip.duration_ms / 1000:.2f} s")
 
 
 def _history_file_option(f: _F) -> _F:
@@ -398,7 +408,7 @@ def history(as_json: bool, routine: str | None, limit: int, history_path: Path |
     """
     from voicecoach.history.stats import history_report
 
-    click.echo(history_report(history_path, routine=routine, limit=limit or None, as_json=as_json))
+    _echo(history_report(history_path, routine=routine, limit=limit or None, as_json=as_json))
 
 
 @cli.command()
@@ -433,7 +443,7 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
     from voicecoach.history.stats import stats_report
 
     now = datetime.now().astimezone()
-    click.echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
+    _echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
 
 
 @cli.command()
@@ -506,9 +516,7 @@ def render(
             on_render=on_render,
         )
     size = result.size_bytes / 1_000_000
-    click.echo(
-        f"wrote {result.path} ({clock(result.duration_ms)}, {size:.1f} MB) and {result.captions}"
-    )
+    _echo(f"wrote {result.path} ({clock(result.duration_ms)}, {size:.1f} MB) and {result.captions}")
 
 
 @contextlib.contextmanager

@@ -39,6 +39,10 @@ class VoicecoachError(Exception):
     exit_code = 1
 
 
+#: How many problems of one file are shown; the rest are counted ("and 12 more problems").
+MAX_REPORTED_PROBLEMS = 50
+
+
 class RoutineError(VoicecoachError):
     """A routine or exercise library that cannot be used; carries one or more located problems."""
 
@@ -46,7 +50,16 @@ class RoutineError(VoicecoachError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(self.report()))
+
+    def report(self) -> list[str]:
+        """The lines that tell the problems: the first :data:`MAX_REPORTED_PROBLEMS`, then how
+        many more there are."""
+        lines = [str(p) for p in self.problems[:MAX_REPORTED_PROBLEMS]]
+        more = len(self.problems) - MAX_REPORTED_PROBLEMS
+        if more > 0:
+            lines.append(f"... and {more:,} more problem{'s' if more != 1 else ''}")
+        return lines
 
 
 class UsageError(VoicecoachError):

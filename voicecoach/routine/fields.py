@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from voicecoach.errors import Problem, SourcePos
 from voicecoach.routine.model import Cue, Reps, Tempo, WorkKind
 from voicecoach.routine.yamlsource import Map, Node, Scalar, Seq, describe, is_number, quote
+from voicecoach.textsafety import is_blank, unspeakable
 
 WORK_KEYS = ("reps", "hold", "duration")
 CUE_KINDS = ("intro", "setup", "during", "finish")
@@ -232,6 +233,34 @@ class Checker:
 
     # --- values ---------------------------------------------------------------------------
 
+    def readable(self, node: Scalar, key: str) -> bool:
+        """Whether a text holds only characters a terminal shows and an engine speaks as text.
+
+        Control characters (escape, Ctrl-A, NUL, ...), lone surrogates and direction overrides
+        are refused: they would steer the terminal or the speech engine, or break either.
+        """
+        assert isinstance(node.value, str)
+        bad = unspeakable(node.value)
+        if bad is None:
+            return True
+        index, what = bad
+        self.problem(
+            node.pos,
+            f"'{key}' holds a {what} at character {index + 1}; only text can be shown and "
+            "spoken: remove it",
+        )
+        return False
+
+    def visible(self, node: Scalar, key: str, value: str) -> bool:
+        """Whether a name or label shows something once invisible characters are left out."""
+        if value and is_blank(value):
+            self.problem(
+                node.pos,
+                f"'{key}' shows nothing: it holds only invisible characters; write a name",
+            )
+            return False
+        return True
+
     def text(
         self, node: Node, key: str, *, max_len: int | None = None, empty: bool = False
     ) -> str | None:
@@ -239,9 +268,13 @@ class Checker:
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
             self.problem(node.pos, f"'{key}' must be text, got {describe(node)}{_quote_hint(node)}")
             return None
+        if not self.readable(node, key):
+            return None
         value = node.value.strip()
         if not value and not empty:
             self.problem(node.pos, f"'{key}' cannot be empty")
+            return None
+        if not empty and not self.visible(node, key, value):
             return None
         if max_len is not None and len(value) > max_len:
             self.problem(
@@ -255,9 +288,26 @@ class Checker:
         value = self.text(node, key, max_len=NAME_MAX)
         return None if value is None else " ".join(value.split())
 
+    def clock_time(self, node: Node, key: str) -> bool:
+        """Refuse a time written as minutes:seconds (``1:30``), which YAML reads as 90.
+
+        YAML 1.1 reads ``1:30`` as a base-60 number; taking it silently would surprise anyone
+        who meant something else, so the message says which number to write.
+        """
+        if isinstance(node, Scalar) and is_number(node) and ":" in node.text:
+            self.problem(
+                node.pos,
+                f"'{key}' is written {node.text}, which reads as minutes and seconds; "
+                f"write {node.value:g} (seconds) instead",
+            )
+            return True
+        return False
+
     def whole(self, node: Node, key: str, bounds: tuple[int, int]) -> int | None:
         """A whole number within `bounds` (3.0 counts as whole; 2.5, true and "3" do not)."""
         low, high = bounds
+        if self.clock_time(node, key):
+            return None
         value = _whole_value(node)
         if value is not None and low <= value <= high:
             return value
@@ -269,6 +319,8 @@ class Checker:
     def seconds(self, node: Node, key: str, bounds: tuple[int, int]) -> int | None:
         """A number of seconds within `bounds`, decimals allowed, as integer milliseconds."""
         low, high = bounds
+        if self.clock_time(node, key):
+            return None
         if isinstance(node, Scalar) and is_number(node):
             value = node.value
             assert isinstance(value, int | float)
@@ -315,7 +367,9 @@ class Checker:
                 )
             else:
                 assert isinstance(item, Scalar)
-                out.append(" ".join(str(item.value).split()))
+                text = " ".join(str(item.value).split())
+                if self.readable(item, key) and self.visible(item, key, text):
+                    out.append(text)
         return tuple(out) if len(out) == len(node.items) else None
 
     def reps(self, node: Node) -> Reps | None:
@@ -384,6 +438,10 @@ class Checker:
             elif not item.value.strip():
                 self.problem(item.pos, "a side label cannot be empty")
                 ok = False
+            elif not self.readable(item, "sides") or not self.visible(
+                item, "sides", item.value.strip()
+            ):
+                ok = False
             else:
                 label = " ".join(item.value.split())
                 if label in labels:
@@ -435,7 +493,7 @@ class Checker:
                     )
                 elif not item.value.strip():
                     self.problem(item.pos, "a cue cannot be empty")
-                else:
+                elif self.readable(item, kind) and self.visible(item, kind, item.value.strip()):
                     cues.append(Cue(" ".join(item.value.split()), item.pos))
             out[kind] = tuple(cues)
         return out
@@ -468,7 +526,12 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
         if option.casefold().replace("-", "_") == folded:
             return option
     allowed = 1 if len(word) <= 4 else 2
-    scored = [(_edit_distance(word.casefold(), o.casefold()), i, o) for i, o in enumerate(options)]
+    low = word.casefold()
+    scored = [
+        (_edit_distance(low, o.casefold(), allowed), i, o)
+        for i, o in enumerate(options)
+        if abs(len(o) - len(word)) <= allowed
+    ]
     close = [s for s in scored if s[0] <= allowed]
     if close:
         return min(close)[2]
@@ -476,10 +539,13 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
-    if abs(len(a) - len(b)) > 2:
-        return 3
+def _edit_distance(a: str, b: str, bound: int = 2) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps.
+
+    Distances above `bound` are all reported as `bound` + 1, found without finishing the table.
+    """
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -492,8 +558,10 @@ def _edit_distance(a: str, b: str) -> int:
             )
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > bound + 1:
+            return bound + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], bound + 1)
 
 
 def parse_fields(check: Checker, node: Map, place: Place) -> Fields:

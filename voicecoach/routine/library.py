@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from voicecoach import resources
@@ -18,6 +18,7 @@ from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import LIBRARY_ENTRY, LIBRARY_TOP, Checker, Fields, parse_fields
 from voicecoach.routine.yamlsource import (
     Map,
+    Node,
     decode_source,
     describe,
     parse_yaml,
@@ -25,6 +26,7 @@ from voicecoach.routine.yamlsource import (
     read_error,
     read_source_file,
 )
+from voicecoach.textsafety import unspeakable
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,16 @@ class LibraryFile:
     """What reading one library file gave: its entries and its problems.
 
     `complete` is False when the file could not be read as a whole (a YAML syntax error, say),
-    so an id missing from it may well be meant to be there.
+    so an id missing from it may well be meant to be there. `is_library` is False when the file
+    does not look like a library at all (no top-level `exercises:`): it is some other file, and
+    messages must not quote it.
     """
 
     path: Path
     entries: dict[str, LibraryEntry]
     problems: tuple[Problem, ...]
     complete: bool
+    is_library: bool = True
 
 
 def load_library(path: Path) -> dict[str, LibraryEntry]:
@@ -112,8 +117,18 @@ def parse_library(data: bytes | str, *, filename: str, path: Path) -> LibraryFil
     root, yaml_problems = parse_yaml(text, filename=filename)
     check = Checker()
     check.problems.extend(yaml_problems)
+    if not looks_like_library(root, text):
+        # Checked as a library all the same, for `validate` of this one file; a routine that
+        # names it reports none of this.
+        found = parse_library_tree(check, root, filename, path)
+        return replace(found, complete=False, is_library=False)
+    return parse_library_tree(check, root, filename, path)
+
+
+def parse_library_tree(check: Checker, root: Node | None, filename: str, path: Path) -> LibraryFile:
+    """Check the value tree of a library file."""
     if root is None:
-        if not yaml_problems:
+        if not check.problems:
             check.problem(
                 SourcePos(filename, 1, 1),
                 "file is empty; a library needs 'exercises:' mapping ids to exercises",
@@ -138,7 +153,11 @@ def parse_library(data: bytes | str, *, filename: str, path: Path) -> LibraryFil
         return LibraryFile(path, {}, tuple(check.problems), complete=False)
     entries: dict[str, LibraryEntry] = {}
     for key, value in exercises.entries:
-        if not key.text or any(c.isspace() for c in key.text):
+        if unspeakable(key.text) is not None:
+            check.problem(
+                key.pos, f"library id {quote(key.text)} holds a character that is not text"
+            )
+        elif not key.text or any(c.isspace() for c in key.text):
             check.problem(
                 key.pos,
                 f"library id {quote(key.text)} must be one word without spaces, like 'band-row'",
@@ -163,6 +182,19 @@ def parse_library(data: bytes | str, *, filename: str, path: Path) -> LibraryFil
     return LibraryFile(path, entries, tuple(check.problems), complete=True)
 
 
+def looks_like_library(root: Node | None, text: str) -> bool:
+    """Whether a file is meant as an exercise library: `exercises:` at its top level.
+
+    When YAML could not read the file (`root` None), a line starting with ``exercises:`` is
+    taken as the sign.
+    """
+    if isinstance(root, Map):
+        return "exercises" in root
+    if root is None:
+        return any(line.startswith("exercises:") for line in text.splitlines())
+    return False
+
+
 class LibrarySearch:
     """Finds library ids in the routine's libraries first, then in the bundled ones.
 
@@ -172,6 +204,7 @@ class LibrarySearch:
     def __init__(self, libraries: Sequence[LibraryFile]) -> None:
         self.libraries = tuple(libraries)
         self._bundled: tuple[LibraryFile, ...] | None = None
+        self._sorted_ids: list[str] | None = None
 
     def bundled_files(self) -> tuple[LibraryFile, ...]:
         """The bundled library files, read on first use."""
@@ -196,6 +229,12 @@ class LibrarySearch:
     def ids(self) -> set[str]:
         """Every id known."""
         return {k for lib in (*self.libraries, *self.bundled_files()) for k in lib.entries}
+
+    def sorted_ids(self) -> list[str]:
+        """Every id known, sorted (worked out once)."""
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self.ids())
+        return self._sorted_ids
 
     def complete(self) -> bool:
         """Whether every library could be read as a whole (so an unknown id is truly unknown)."""

@@ -58,6 +58,7 @@ from voicecoach.routine.model import (
     WorkKind,
 )
 from voicecoach.routine.yamlsource import (
+    PATH_CHARS,
     Map,
     Node,
     Scalar,
@@ -84,6 +85,12 @@ def _engine_tempo() -> Tempo:
 
 _ENGINE_TEMPO = _engine_tempo()
 _DEFAULT_CIRCUIT_REST_MS = 0
+#: How many unknown `use` ids get a "did you mean" (each costs a look at every library id).
+MAX_SUGGESTIONS = 25
+#: The longest session a routine may describe, counting only its work, rests and pauses.
+MAX_SESSION_MS = 12 * 3600 * 1000
+#: The most sets a session may hold, each side of a set and each round of a circuit counted.
+MAX_SESSION_SETS = 200
 
 
 def load_routine(path: Path) -> Routine:
@@ -125,6 +132,8 @@ def _load(text: str, *, filename: str, base_dir: Path | None, source: Path | Non
             )
     else:
         routine = builder.routine(root, source)
+    if routine is not None and not builder.check.problems:
+        builder.check.problems.extend(session_size_problems(routine))
     problems = builder.all_problems()
     if problems or routine is None:
         raise RoutineError(_sorted(problems, filename))
@@ -150,6 +159,7 @@ class _RoutineBuilder:
         self.search = LibrarySearch(())
         self.library_problems: list[Problem] = []
         self.defaults = Fields(pos=SourcePos(filename, 1, 1))
+        self.unknown_ids = 0
 
     def all_problems(self) -> list[Problem]:
         return [*self.check.problems, *self.library_problems, *self.search.problems()]
@@ -247,19 +257,35 @@ class _RoutineBuilder:
             if path in seen:
                 continue
             seen.add(path)
+            # A library that cannot be read still counts, as an incomplete one: its ids are
+            # unknown, so the exercises that use them are not reported one by one.
+            unread = LibraryFile(path, {}, (), complete=False)
             try:
                 library = read_library(path, filename=str(path))
             except FileNotFoundError:
                 self.check.problem(
                     item.pos,
-                    f"library file {quote(item.value)} not found "
-                    f"(looked for {quote(str(path.absolute()))})",
+                    f"library file {quote(item.value, limit=PATH_CHARS)} not found "
+                    f"(looked for {quote(str(path.absolute()), limit=PATH_CHARS)})",
                 )
+                files.append(unread)
                 continue
             except (OSError, ValueError) as exc:
                 self.check.problem(
-                    item.pos, f"cannot read library file {quote(item.value)}: {read_error(exc)}"
+                    item.pos,
+                    f"cannot read library file {quote(item.value, limit=PATH_CHARS)}: "
+                    f"{read_error(exc)}",
                 )
+                files.append(unread)
+                continue
+            if not library.is_library:
+                # Some other file: say so, and quote none of it.
+                self.check.problem(
+                    item.pos,
+                    f"{quote(item.value, limit=PATH_CHARS)} is not an exercise library "
+                    "(a library file starts with 'exercises:' mapping ids to exercises)",
+                )
+                files.append(unread)
                 continue
             self.library_problems.extend(library.problems)
             files.append(library)
@@ -461,12 +487,76 @@ class _RoutineBuilder:
             return None
         entry = self.search.find(own.use)
         if entry is None and self.search.complete():
-            match = suggest(own.use, sorted(self.search.ids()))
-            hint = f"did you mean '{match}'?" if match else "no library has an exercise by that id"
+            self.unknown_ids += 1
+            # Suggestions cost a look at every id; past a few they are not read anyway.
+            match = (
+                suggest(own.use, self.search.sorted_ids())
+                if self.unknown_ids <= MAX_SUGGESTIONS
+                else None
+            )
+            if match:
+                hint = f"did you mean '{match}'?"
+            elif self.unknown_ids <= MAX_SUGGESTIONS:
+                hint = "no library has an exercise by that id"
+            else:
+                hint = "check its spelling in the library"
             self.check.problem(
                 own.value_pos["use"], f"unknown exercise {quote(own.use)} in 'use'; {hint}"
             )
         return entry
+
+
+def _set_ms(ex: Exercise) -> int:
+    """The least time one set of `ex` takes, every side included, speech left out."""
+    work = ex.reps.high * ex.tempo.rep_ms if ex.reps is not None else ex.seconds_ms or 0
+    sides = max(1, len(ex.sides))
+    return work * sides + ex.side_switch_ms * (sides - 1)
+
+
+def _item_size(item: Item) -> tuple[int, int]:
+    """The least time an item takes, and how many sets (sides and rounds counted) it holds."""
+    if isinstance(item, Circuit):
+        one_round = sum(e.prepare_ms + _set_ms(e) for e in item.exercises)
+        one_round += item.rest_ms * max(0, len(item.exercises) - 1)
+        sets = item.rounds * sum(max(1, len(e.sides)) for e in item.exercises)
+        rests = item.rest_between_rounds_ms * (item.rounds - 1) + item.rest_after_ms
+        return item.rounds * one_round + rests, sets
+    rests = item.rest_ms * (item.sets - 1) + item.rest_after_ms
+    return item.prepare_ms + item.sets * _set_ms(item) + rests, item.sets * max(1, len(item.sides))
+
+
+def session_size_problems(routine: Routine) -> list[Problem]:
+    """A problem at the item where the session passes :data:`MAX_SESSION_MS` or
+    :data:`MAX_SESSION_SETS`, if it does.
+
+    The time counted is a lower bound (work, rests and pauses, no speech), so a routine is
+    never refused for time its phrases would add; checking it costs nothing next to compiling,
+    which a session of days would make slow.
+    """
+    total_ms = sets = 0
+    for _, items in routine.sections():
+        for item in items:
+            ms, count = _item_size(item)
+            total_ms, sets = total_ms + ms, sets + count
+            pos = item.pos or SourcePos(str(routine.source or ""), 1, 1)
+            if sets > MAX_SESSION_SETS:
+                return [
+                    Problem(
+                        pos,
+                        f"the session passes {MAX_SESSION_SETS} sets here (each side and each "
+                        "round counted); split it into several routines",
+                    )
+                ]
+            if total_ms > MAX_SESSION_MS:
+                hours = MAX_SESSION_MS // 3_600_000
+                return [
+                    Problem(
+                        pos,
+                        f"the session passes {hours} hours here, counting only work and rests; "
+                        "split it into several routines",
+                    )
+                ]
+    return []
 
 
 def _first(*values: int | None, default: int) -> int:

@@ -9,15 +9,24 @@ What YAML itself allows but a routine file must not do is refused here, each as 
 :class:`~voicecoach.errors.Problem`: a file over 1 MiB, bytes that are not UTF-8, duplicate keys,
 keys that are lists or mappings, tags other than YAML's plain ones, nesting deeper than
 :data:`MAX_DEPTH`, and aliases that expand to more than :data:`MAX_ALIAS_NODES` values (the
-"billion laughs" attack, which is refused in a fraction of a second). Anchors, aliases and merge
-keys (``<<: *common``) are otherwise supported.
+"billion laughs" attack, which is refused in a fraction of a second), more than
+:data:`MAX_VALUES` values in all or :data:`MAX_ITEMS` in one list or mapping, and anything but a
+regular file (a FIFO or a device would block or never end). Anchors, aliases and merge keys
+(``<<: *common``) are otherwise supported.
+
+YAML syntax errors are told in a routine author's words, with what to do: an indentation that
+does not line up, a tab, a colon inside an unquoted text, a missing space after a colon, an
+unclosed quote or bracket, a second document.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -29,9 +38,17 @@ from voicecoach.errors import Problem, RoutineError, SourcePos
 #: The largest file read, in bytes.
 MAX_FILE_BYTES = 1 << 20
 #: How many values aliases may add to a file in all, once expanded.
-MAX_ALIAS_NODES = 100_000
+MAX_ALIAS_NODES = 20_000
 #: How deeply lists and mappings may nest, aliases expanded.
 MAX_DEPTH = 50
+#: How many values (texts, numbers, lists, mappings, keys included) a file may hold in all.
+MAX_VALUES = 20_000
+#: How many items one list, or entries one mapping, may hold.
+MAX_ITEMS = 1_000
+#: How many characters of a value a message quotes.
+EXCERPT_CHARS = 40
+#: How many characters of a path a message quotes.
+PATH_CHARS = 300
 
 _TAG = "tag:yaml.org,2002:"
 _STR_TAGS = frozenset(_TAG + t for t in ("str", "timestamp", "value"))
@@ -87,16 +104,25 @@ def describe(node: Node) -> str:
     if isinstance(node, Seq):
         return "a list"
     if isinstance(node.value, str):
-        text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+        text = excerpt(node.value)
         return json.dumps(text, ensure_ascii=not text.isprintable())
     if node.value is None and node.text in ("", "~"):
         return "nothing"
-    return node.text
+    return excerpt(node.text)
 
 
-def quote(text: str) -> str:
-    """Text written by the author as messages show it: in single quotes, or escaped as JSON
-    when it holds characters that cannot be shown (a line break in a key, say)."""
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """`text` as a message quotes it: whole when short, else its start and its length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
+def quote(text: str, *, limit: int = EXCERPT_CHARS) -> str:
+    """Text written by the author as messages show it: in single quotes (an excerpt when it is
+    long), or escaped as JSON when it holds characters that cannot be shown (a line break in a
+    key, say)."""
+    text = excerpt(text, limit)
     return f"'{text}'" if text.isprintable() else json.dumps(text)
 
 
@@ -112,20 +138,68 @@ def is_number(node: Node | None) -> bool:
 def read_source_file(path: Path, *, filename: str, kind: str) -> str:
     """The text of a file, or a RoutineError if it is too big or not UTF-8.
 
-    Raises OSError if the file cannot be read. A file too big is refused before it is read.
+    Raises OSError if the file cannot be read, :class:`NotRegularFile` if it is a FIFO, a device
+    or anything else but a regular file. A file too big is refused before it is read.
     """
-    with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise _too_big(size, filename, kind)
-        data = f.read(MAX_FILE_BYTES + 1)
-    return decode_source(data, filename=filename, kind=kind)
+    return decode_source(
+        read_regular_file(path, MAX_FILE_BYTES, filename=filename, kind=kind),
+        filename=filename,
+        kind=kind,
+    )
+
+
+class NotRegularFile(OSError):
+    """A path that names a FIFO, a device, a socket or a folder instead of a regular file."""
+
+
+def read_regular_file(path: Path, limit: int, *, filename: str, kind: str) -> bytes:
+    """At most `limit` bytes of a regular file; a bigger file is a RoutineError.
+
+    The file is opened without blocking, so a FIFO or a device is refused at once rather than
+    waited on (:class:`NotRegularFile`); reads never block either (a file of /proc that would
+    wait for data raises BlockingIOError).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", buffering=0, closefd=True) as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(_kind_of_file(info.st_mode))
+        if info.st_size > limit:
+            raise _too_big(info.st_size, filename, kind)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = f.read(limit + 1 - size)
+            if chunk is None:  # a special file that would block
+                raise BlockingIOError(errno.EAGAIN, "no data to read")
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    return b"".join(chunks)
+
+
+def _kind_of_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if stat.S_ISFIFO(mode):
+        return "it is a FIFO (named pipe), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "it is a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket, not a regular file"
+    return "it is not a regular file"
 
 
 def read_error(exc: OSError | ValueError) -> str:
     """Why a file could not be read, in a few words."""
     if isinstance(exc, ValueError):
         return "the path holds a character no file name can have"
+    if isinstance(exc, NotRegularFile):
+        return str(exc)
+    if isinstance(exc, BlockingIOError):
+        return "it has no data to read yet (a special file?), not a regular file"
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):
@@ -188,7 +262,7 @@ def parse_yaml(text: str, *, filename: str) -> tuple[Node | None, tuple[Problem,
     except yaml.reader.ReaderError as exc:
         return None, (_reader_problem(exc, text, filename),)
     except yaml.MarkedYAMLError as exc:
-        return None, (_syntax_problem(exc, filename),)
+        return None, (_syntax_problem(exc, filename, text),)
     finally:
         loader.dispose()
     if root is None:
@@ -240,9 +314,30 @@ class _MarkedLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._values = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _StopReading(
+                event.start_mark,
+                f"the file holds more than {MAX_VALUES:,} values; a routine or library is "
+                "far smaller (is this the right file?)",
+            )
+        if isinstance(parent, yaml.SequenceNode) and len(parent.value) >= MAX_ITEMS:
+            raise _StopReading(
+                event.start_mark, f"a list of more than {MAX_ITEMS:,} items; at most {MAX_ITEMS:,}"
+            )
+        if (
+            isinstance(parent, yaml.MappingNode)
+            and index is None
+            and len(parent.value) >= MAX_ITEMS
+        ):
+            raise _StopReading(
+                event.start_mark,
+                f"a mapping of more than {MAX_ITEMS:,} keys; at most {MAX_ITEMS:,}",
+            )
         if isinstance(event, yaml.AliasEvent):
             self.get_event()  # type: ignore[no-untyped-call]
             anchor = str(event.anchor)
@@ -342,7 +437,7 @@ class _Converter:
         except (ValueError, KeyError, IndexError):
             short = _short_tag(tag)
             self.problems.append(
-                Problem(self.pos(node), f"{json.dumps(text, ensure_ascii=False)} is not a {short}")
+                Problem(self.pos(node), f"{json.dumps(excerpt(text))} is not a {short}")
             )
         return Scalar(value, text, self.pos(node))
 
@@ -440,10 +535,19 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, filename: str) -> P
     )
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(?=[^\s:/])")
+_FLOW_OPENERS = {"flow sequence": ("[", "]", "list"), "flow mapping": ("{", "}", "mapping")}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str, text: str) -> Problem:
+    """A YAML syntax error, told in a routine author's words with what to do."""
     mark = exc.problem_mark or exc.context_mark
+    lines = text.splitlines()
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
+    friendly = _friendly_syntax(exc, problem, context, lines, filename)
+    if friendly is not None:
+        return friendly
     if not context:
         message = f"YAML syntax error: {problem}"
     elif problem.startswith("but "):
@@ -454,3 +558,77 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
             where = f" at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
         message = f"YAML syntax error {context}{where}: {problem}"
     return Problem(_pos(filename, mark), message)
+
+
+def _friendly_syntax(
+    exc: yaml.MarkedYAMLError, problem: str, context: str, lines: list[str], filename: str
+) -> Problem | None:
+    mark, start = exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None
+    here = _pos(filename, mark)
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    # A key written without a space after its colon ("reps:5") is read as text, so YAML
+    # complains a line or two later: look back for it first.
+    first = start.line if start is not None else max(0, mark.line - 3)
+    for number in range(mark.line, first - 1, -1):
+        found = _NO_SPACE_AFTER_COLON.match(lines[number]) if number < len(lines) else None
+        if found and ("mapping values" in problem or "could not find expected" in problem):
+            key = found.group(1)
+            return Problem(
+                SourcePos(filename, number + 1, found.end(1) + 1),
+                f"put a space after the colon of '{key}:' (YAML reads '{key}:...' without "
+                "one as plain text, not as a key and a value)",
+            )
+    if "found character '\\t'" in problem:
+        return Problem(
+            here,
+            "a tab character; YAML indents with spaces only: replace the tab with spaces",
+        )
+    if "mapping values are not allowed" in problem:
+        before = line[: mark.column]
+        if ": " in before or before.rstrip().endswith(":"):
+            return Problem(
+                here,
+                "a colon followed by a space inside a text; put the whole text in quotes, "
+                'like name: "Back day: the hard one"',
+            )
+        return Problem(
+            here,
+            "this key is not lined up with the keys above it; indent the keys of one exercise "
+            "(or one mapping) to the same column, with spaces",
+        )
+    if "expected <block end>" in problem and start is not None:
+        return Problem(
+            here,
+            f"the indentation does not line up with the list or mapping that starts at line "
+            f"{start.line + 1}, column {start.column + 1}; indent items of one list (and keys "
+            "of one mapping) to the same column, with spaces",
+        )
+    if "quoted scalar" in context and "end of stream" in problem and start is not None:
+        quote_char = lines[start.line][start.column] if start.line < len(lines) else '"'
+        return Problem(
+            _pos(filename, start),
+            f"the text opened with {quote_char} here is never closed; end it with another "
+            f"{quote_char} on the same line",
+        )
+    if "could not find expected ':'" in problem and start is not None:
+        return Problem(
+            _pos(filename, start),
+            "a key here has no ':' after it; a key is one line of at most 1024 characters, "
+            "followed by ': ' and its value",
+        )
+    for kind, (opener, closer, what) in _FLOW_OPENERS.items():
+        if kind in context and start is not None:
+            return Problem(
+                _pos(filename, start),
+                f"the {what} opened with '{opener}' here is not closed where expected; "
+                f"separate its items with ',' and end it with '{closer}'",
+            )
+    if "single document" in context or "<document start>" in problem:
+        return Problem(
+            here,
+            "a second YAML document ('---' or text after '...'); a routine file holds one "
+            "document: remove this part or put it in a file of its own",
+        )
+    return None
