@@ -241,16 +241,18 @@ def run(
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(files: Sequence[str]) -> None:
-    """Check routine FILES; print one located line per problem.
+    """Check routine and exercise library FILES; print one located line per problem.
 
-    Exit status 0 when every file is valid, 2 when any is not. Cues that
-    will not fit in their time are reported as warnings.
+    Each file is checked as what it is: a routine, or an exercise library
+    (a file with only 'exercises:' mapping ids to exercises). Exit status 0
+    when every file is valid, 2 when any is not. Cues that will not fit in
+    their time are reported as warnings.
 
     \b
     Example:
       voicecoach validate my-back-day.yaml routines/*.yaml
     """
-    from voicecoach.routine.loader import load_routine
+    from voicecoach.routine.loader import check_file
     from voicecoach.timeline.compiler import compile_routine
     from voicecoach.timeline.durations import EstimatedDurations
     from voicecoach.timetext import short_clock
@@ -258,10 +260,14 @@ def validate(files: Sequence[str]) -> None:
     failed = False
     for name in files:
         try:
-            routine = load_routine(Path(name))
+            checked = check_file(Path(name))
         except RoutineError as err:
             failed = True
             _echo_problems(err)
+            continue
+        routine = checked.routine
+        if routine is None:
+            _echo(f"{name}: ok (exercise library, {checked.entries} exercises)")
             continue
         timeline = compile_routine(routine, EstimatedDurations(routine.voice.rate))
         _print_warnings(timeline)

@@ -128,10 +128,11 @@ CIRCUIT = Place(
     CIRCUIT_KEYS,
     {
         "name": "a circuit's name is its 'circuit' value",
+        "sets": "a circuit repeats with 'rounds', a whole number from 1 to 20",
         **{
             k: "put it on the exercises inside the circuit"
             for k in (*EXERCISE_KEYS, "countdown")
-            if k not in CIRCUIT_KEYS and k != "name"
+            if k not in CIRCUIT_KEYS and k not in ("name", "sets")
         },
     },
 )

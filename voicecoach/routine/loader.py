@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,7 +36,13 @@ from voicecoach.routine.fields import (
     parse_tempo,
     suggest,
 )
-from voicecoach.routine.library import LibraryEntry, LibraryFile, LibrarySearch, read_library
+from voicecoach.routine.library import (
+    LibraryEntry,
+    LibraryFile,
+    LibrarySearch,
+    parse_library_tree,
+    read_library,
+)
 from voicecoach.routine.model import (
     DEFAULT_COUNTDOWN_S,
     DEFAULT_PREPARE_MS,
@@ -99,14 +106,78 @@ def load_routine(path: Path) -> Routine:
     >>> load_routine(Path("routines/home-back-basics.yaml")).name  # doctest: +SKIP
     'Home Back Basics'
     """
+    checked = check_file(path, want="routine")
+    assert checked.routine is not None
+    return checked.routine
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed every check: a routine, or an exercise library (`entries` ids)."""
+
+    kind: str
+    routine: Routine | None = None
+    entries: int = 0
+
+
+def file_kind(root: Node | None) -> str:
+    """What a file is meant to be, from its top level: "routine", "library" or "program".
+
+    A library has `exercises` mapping ids to entries and no `name`; a program has `program`.
+    """
+    if isinstance(root, Map):
+        if "program" in root and "exercises" not in root:
+            return "program"
+        if "name" not in root and isinstance(root.get("exercises"), Map):
+            return "library"
+    return "routine"
+
+
+def check_file(path: Path, *, want: str | None = None) -> CheckedFile:
+    """Check a routine or library file, whichever it is (`want` None), or a file of kind `want`.
+
+    Raises :class:`~voicecoach.errors.RoutineError` with every problem found.
+    """
     filename = str(path)
     try:
-        text = read_source_file(path, filename=filename, kind="routine")
+        text = read_source_file(path, filename=filename, kind=want or "routine")
     except (OSError, ValueError) as exc:
         raise RoutineError(
             [Problem(SourcePos(filename, 1, 1), f"cannot read the file: {read_error(exc)}")]
         ) from None
-    return _load(text, filename=filename, base_dir=path.parent, source=path)
+    root, yaml_problems = parse_yaml(text, filename=filename)
+    kind = file_kind(root)
+    if want is not None and kind != want:
+        what = {"library": "an exercise library", "program": "a program"}.get(kind, "a routine")
+        raise RoutineError(
+            [
+                Problem(
+                    SourcePos(filename, 1, 1),
+                    f"this file is {what}, not a {want}; 'voicecoach validate' checks it",
+                )
+            ]
+        )
+    if kind == "library":
+        check = Checker()
+        check.problems.extend(yaml_problems)
+        library = parse_library_tree(check, root, filename, path)
+        if library.problems:
+            raise RoutineError(sorted(library.problems, key=lambda p: p.pos))
+        return CheckedFile("library", entries=len(library.entries))
+    if kind == "program":
+        # Program files (a plan of sessions) are checked by their own loader once it exists:
+        # call it here. Until then a program file is named as one, not checked as a routine.
+        raise RoutineError(
+            [
+                Problem(
+                    SourcePos(filename, 1, 1),
+                    "this file is a program (it has 'program:'); this version cannot check "
+                    "program files yet",
+                )
+            ]
+        )
+    routine = _load_tree(root, yaml_problems, filename=filename, base_dir=path.parent, source=path)
+    return CheckedFile("routine", routine=routine)
 
 
 def load_routine_text(text: str | bytes, *, filename: str, base_dir: Path | None = None) -> Routine:
@@ -121,6 +192,17 @@ def load_routine_text(text: str | bytes, *, filename: str, base_dir: Path | None
 
 def _load(text: str, *, filename: str, base_dir: Path | None, source: Path | None) -> Routine:
     root, yaml_problems = parse_yaml(text, filename=filename)
+    return _load_tree(root, yaml_problems, filename=filename, base_dir=base_dir, source=source)
+
+
+def _load_tree(
+    root: Node | None,
+    yaml_problems: tuple[Problem, ...],
+    *,
+    filename: str,
+    base_dir: Path | None,
+    source: Path | None,
+) -> Routine:
     builder = _RoutineBuilder(filename, base_dir)
     builder.check.problems.extend(yaml_problems)
     routine = None
