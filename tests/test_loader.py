@@ -487,8 +487,8 @@ def test_broken_library_reports_its_own_problems(in_repo: None) -> None:
     assert problems(text, base_dir=Path("tests/data/good")) == [
         "routine.yaml:5:11: 'sets' must be a whole number from 1 to 20, got 0",
         "routine.yaml:6:10: unknown exercise 'hip-hinj' in 'use'; did you mean 'hip-hinge'?",
-        "tests/data/bad/broken-library.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-        "or a range like [8, 10], got 0",
+        "tests/data/bad/broken-library.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+        "a range like [8, 10] or 'max', got 0",
         "tests/data/bad/broken-library.yaml:5:12: 'tempo' must look like \"2-0-2-0\" "
         '(lowering-bottom-lifting-top seconds, each 0-20), got "fast"',
         "tests/data/bad/broken-library.yaml:6:3: library id 'side plank' must be one word "
@@ -529,7 +529,7 @@ EXERCISE_CASES = [
         [
             "routine.yaml:5:5: unknown key 'sound' in an exercise; expected one of name, use, "
             "reps, hold, duration, sets, sides, tempo, rest, rest_after, prepare, side_switch, "
-            "weight, cues, notes"
+            "weight, cues, notes, rpe, rir"
         ],
         id="key-unknown",
     ),
@@ -589,55 +589,55 @@ EXERCISE_CASES = [
         one_exercise("name: Plank\nduration: 60\nreps: 5\nhold: 30"),
         [
             "routine.yaml:5:5: an exercise needs exactly one of 'reps', 'hold' or 'duration'; "
-            "this one sets 'duration', 'reps' and 'hold'"
+            "this one sets 'duration', 'reps' and 'hold' ('duration' goes with 'reps: max' only)"
         ],
         id="all-three-work-keys",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: 0"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            "or a range like [8, 10], got 0"
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got 0"
         ],
         id="reps-zero",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: 101"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            "or a range like [8, 10], got 101"
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got 101"
         ],
         id="reps-too-many",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: 2.5"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            "or a range like [8, 10], got 2.5"
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got 2.5"
         ],
         id="reps-not-whole",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: '10'"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            'or a range like [8, 10], got "10"'
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got \"10\""
         ],
         id="reps-text",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: yes"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            "or a range like [8, 10], got yes"
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got yes"
         ],
         id="reps-boolean",
     ),
     pytest.param(
         one_exercise("name: Row\nreps: 8-10"),
         [
-            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100 "
-            'or a range like [8, 10], got "8-10"'
+            "routine.yaml:4:11: 'reps' must be a whole number from 1 to 100, "
+            "a range like [8, 10] or 'max', got \"8-10\""
         ],
         id="reps-range-as-text",
     ),
@@ -1061,7 +1061,7 @@ CIRCUIT_CASES = [
         circuit("circuit: Core\nrounds: 3\nround_rest: 30\nexercises: [{name: Plank, hold: 20}]"),
         [
             "routine.yaml:5:5: unknown key 'round_rest' in a circuit; expected one of circuit, "
-            "rounds, exercises, rest, rest_between_rounds"
+            "rounds, exercises, rest, rest_between_rounds, style, every, amrap"
         ],
         id="circuit-key-unknown",
     ),

@@ -37,10 +37,24 @@ EXERCISE_KEYS = (
     "weight",
     "cues",
     "notes",
+    "rpe",
+    "rir",
 )
+#: Keys of one mapping in a list of `sets`.
+SET_KEYS = (*WORK_KEYS, "weight", "rest", "rpe", "rir", "warmup")
 DEFAULTS_KEYS = (*(k for k in EXERCISE_KEYS if k not in ("name", "use")), "countdown")
 LIBRARY_ENTRY_KEYS = (*(k for k in EXERCISE_KEYS if k != "use"), "muscles", "equipment")
-CIRCUIT_KEYS = ("circuit", "rounds", "exercises", "rest", "rest_between_rounds")
+CIRCUIT_KEYS = (
+    "circuit",
+    "rounds",
+    "exercises",
+    "rest",
+    "rest_between_rounds",
+    "style",
+    "every",
+    "amrap",
+)
+CIRCUIT_STYLES = ("standard", "intervals")
 TOP_KEYS = (
     "name",
     "description",
@@ -67,6 +81,12 @@ SECONDS_RANGES = {
     "rest_between_rounds": (0, 900),
 }
 COUNTDOWN_RANGE = (0, 10)
+RPE_RANGE = (5, 10)
+RIR_RANGE = (0, 5)
+EVERY_RANGE = (10, 600)
+AMRAP_RANGE = (60, 3600)
+#: The word that makes `reps` an AMRAP set.
+MAX_REPS = "max"
 ROUNDS_RANGE = (1, 20)
 RATE_RANGE = (80, 400)
 NAME_MAX = 80
@@ -102,6 +122,9 @@ EXERCISE = Place(
         "equipment": _LIBRARY_ONLY,
         "rounds": _CIRCUIT_ONLY,
         "rest_between_rounds": _CIRCUIT_ONLY,
+        "style": _CIRCUIT_ONLY,
+        "every": _CIRCUIT_ONLY,
+        "amrap": _CIRCUIT_ONLY,
         "exercises": _CIRCUIT_ONLY,
     },
 )
@@ -142,6 +165,15 @@ TOP = Place(
     {k: "put it under 'defaults'" for k in DEFAULTS_KEYS if k not in TOP_KEYS},
 )
 VOICE = Place("in 'voice'", VOICE_KEYS)
+SET = Place(
+    "in a set",
+    SET_KEYS,
+    {
+        k: "it is the same for every set: put it on the exercise"
+        for k in EXERCISE_KEYS
+        if k not in SET_KEYS
+    },
+)
 CUES = Place("in 'cues'", CUE_KINDS)
 LIBRARY_TOP = Place("at the top level of a library", ("exercises",))
 
@@ -151,10 +183,26 @@ class Work:
     """What one set asks for, as one mapping sets it."""
 
     kind: WorkKind
-    #: None when the value was wrong (and has been reported).
+    #: None when the value was wrong (and has been reported), or for `reps: max`.
     reps: Reps | None
     seconds_ms: int | None
     key_pos: SourcePos
+    #: `reps: max`, as many as possible (within `seconds_ms` when `duration` is given).
+    amrap: bool = False
+
+
+@dataclass(frozen=True)
+class SetFields:
+    """One mapping of a list of `sets`; a field is None when absent or wrong."""
+
+    pos: SourcePos
+    key_pos: dict[str, SourcePos] = field(default_factory=dict)
+    work: Work | None = None
+    weight: str | None = None
+    rest_ms: int | None = None
+    rpe: float | None = None
+    rir: int | None = None
+    warmup: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +230,10 @@ class Fields:
     notes: str | None = None
     muscles: tuple[str, ...] | None = None
     equipment: tuple[str, ...] | None = None
+    rpe: float | None = None
+    rir: int | None = None
+    #: `sets` written as a list of set mappings.
+    set_list: tuple[SetFields, ...] | None = None
 
     def sets_key(self, key: str) -> bool:
         """Whether the mapping writes `key` (even with a wrong value)."""
@@ -333,6 +385,28 @@ class Checker:
         )
         return None
 
+    def rpe(self, node: Node) -> float | None:
+        """A target effort from 5 to 10, in halves."""
+        low, high = RPE_RANGE
+        if isinstance(node, Scalar) and is_number(node):
+            value = node.value
+            assert isinstance(value, int | float)
+            if low <= value <= high and float(value * 2).is_integer():
+                return float(value)
+        self.problem(
+            node.pos,
+            f"'rpe' must be a number from {low} to {high} in halves, like 8 or 8.5, "
+            f"got {describe(node)}",
+        )
+        return None
+
+    def flag(self, node: Node, key: str) -> bool | None:
+        """true or false."""
+        if isinstance(node, Scalar) and isinstance(node.value, bool):
+            return node.value
+        self.problem(node.pos, f"'{key}' must be true or false, got {describe(node)}")
+        return None
+
     def fraction(self, node: Node, key: str) -> float | None:
         """A number from 0.0 to 1.0."""
         if isinstance(node, Scalar) and is_number(node):
@@ -374,7 +448,7 @@ class Checker:
         return tuple(out) if len(out) == len(node.items) else None
 
     def reps(self, node: Node) -> Reps | None:
-        """A number of repetitions or a range [low, high]."""
+        """A number of repetitions or a range [low, high] (`max` is read by the caller)."""
         low, high = REPS_RANGE
         if isinstance(node, Seq):
             values = [_whole_value(item) for item in node.items]
@@ -394,8 +468,8 @@ class Checker:
             return Reps(value, value)
         self.problem(
             node.pos,
-            f"'reps' must be a whole number from {low} to {high} or a range like [8, 10], "
-            f"got {describe(node)}",
+            f"'reps' must be a whole number from {low} to {high}, a range like [8, 10] "
+            f"or '{MAX_REPS}', got {describe(node)}",
         )
         return None
 
@@ -573,26 +647,7 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
     def seconds(key: str) -> int | None:
         return check.seconds(values[key], key, SECONDS_RANGES[key]) if key in values else None
 
-    work_keys = [k for k in found if k in WORK_KEYS]
-    work: Work | None = None
-    for key in work_keys:
-        value = values[key]
-        if key == "reps":
-            parsed = Work(WorkKind.REPS, check.reps(value), None, found[key][0].pos)
-        else:
-            ms = check.seconds(value, key, WORK_SECONDS_RANGE)
-            parsed = Work(WorkKind(key), None, ms, found[key][0].pos)
-        work = work or parsed
-    if len(work_keys) > 1:
-        named = _and(f"'{k}'" for k in work_keys)
-        lead = {
-            "in an exercise": "an exercise needs exactly one of",
-            "in a library entry": "a library entry sets at most one of",
-        }.get(place.where, "'defaults' sets at most one of")
-        check.problem(
-            found[work_keys[1]][0].pos,
-            f"{lead} 'reps', 'hold' or 'duration'; this one sets {named}",
-        )
+    work = parse_work(check, found, place)
 
     tempo = check.tempo(values["tempo"]) if "tempo" in values else None
     if "tempo" in values and place is LIBRARY_ENTRY and work and work.kind is not WorkKind.REPS:
@@ -601,6 +656,14 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
             f"'tempo' only paces 'reps'; this library entry sets '{work.kind}' instead",
         )
 
+    set_list: tuple[SetFields, ...] | None = None
+    sets: int | None = None
+    sets_node = values.get("sets")
+    if isinstance(sets_node, Seq):
+        set_list = _set_list(check, sets_node, place)
+    elif "sets" in values:
+        sets = check.whole(values["sets"], "sets", SETS_RANGE)
+
     return Fields(
         pos=node.pos,
         key_pos={k: key.pos for k, (key, _) in found.items()},
@@ -608,7 +671,10 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
         name=check.name(values["name"], "name") if "name" in values else None,
         use=check.text(values["use"], "use") if "use" in values else None,
         work=work,
-        sets=check.whole(values["sets"], "sets", SETS_RANGE) if "sets" in values else None,
+        sets=sets,
+        set_list=set_list,
+        rpe=check.rpe(values["rpe"]) if "rpe" in values else None,
+        rir=check.whole(values["rir"], "rir", RIR_RANGE) if "rir" in values else None,
         sides=check.sides(values["sides"]) if "sides" in values else None,
         tempo=tempo,
         rest_ms=seconds("rest"),
@@ -632,6 +698,95 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
             check.text_or_texts(values["equipment"], "equipment") if "equipment" in values else None
         ),
     )
+
+
+def parse_work(check: Checker, found: dict[str, tuple[Scalar, Node]], place: Place) -> Work | None:
+    """What a set asks for: `reps`, `hold` or `duration`; `reps: max` may come with a
+    `duration`, its time limit."""
+    values = {k: v for k, (_, v) in found.items()}
+    amrap = _is_max(values.get("reps"))
+    work_keys = [k for k in found if k in WORK_KEYS]
+    if amrap and "duration" in values:
+        work_keys.remove("duration")
+    work: Work | None = None
+    for key in work_keys:
+        value = values[key]
+        key_pos = found[key][0].pos
+        if key == "reps" and amrap:
+            limit = None
+            if "duration" in values:
+                limit = check.seconds(values["duration"], "duration", WORK_SECONDS_RANGE)
+            parsed = Work(WorkKind.REPS, None, limit, key_pos, amrap=True)
+        elif key == "reps":
+            parsed = Work(WorkKind.REPS, check.reps(value), None, key_pos)
+        else:
+            ms = check.seconds(value, key, WORK_SECONDS_RANGE)
+            parsed = Work(WorkKind(key), None, ms, key_pos)
+        work = work or parsed
+    if len(work_keys) > 1:
+        named = _and(f"'{k}'" for k in work_keys)
+        lead = {
+            "in an exercise": "an exercise needs exactly one of",
+            "in a library entry": "a library entry sets at most one of",
+            "in a set": "a set gives at most one of",
+        }.get(place.where, "'defaults' sets at most one of")
+        tail = f" ('duration' goes with 'reps: {MAX_REPS}' only)" if "duration" in work_keys else ""
+        check.problem(
+            found[work_keys[1]][0].pos,
+            f"{lead} 'reps', 'hold' or 'duration'; this one sets {named}{tail}",
+        )
+    return work
+
+
+def _is_max(node: Node | None) -> bool:
+    return isinstance(node, Scalar) and node.value == MAX_REPS
+
+
+def _set_list(check: Checker, node: Seq, place: Place) -> tuple[SetFields, ...] | None:
+    """`sets` as a list of set mappings: only on an exercise, 1 to 20 of them."""
+    low, high = SETS_RANGE
+    if place is not EXERCISE:
+        check.problem(
+            node.pos,
+            f"'sets' {place.where} must be a whole number from {low} to {high}; "
+            "a list of sets belongs on an exercise",
+        )
+        return None
+    if not low <= len(node.items) <= high:
+        check.problem(
+            node.pos,
+            f"'sets' as a list must hold {low} to {high} sets, got {len(node.items)}",
+        )
+        return None
+    out: list[SetFields] = []
+    for item in node.items:
+        if not isinstance(item, Map):
+            check.problem(
+                item.pos,
+                "each set in 'sets' must be a mapping like {reps: 5, weight: 60 kg} "
+                f"(or {{}} for the exercise's own target), got {describe(item)}",
+            )
+            continue
+        found = check.keys(item, SET)
+        values = {k: v for k, (_, v) in found.items()}
+        warmup = check.flag(values["warmup"], "warmup") if "warmup" in values else None
+        out.append(
+            SetFields(
+                pos=item.pos,
+                key_pos={k: key.pos for k, (key, _) in found.items()},
+                work=parse_work(check, found, SET),
+                weight=check.weight(values["weight"]) if "weight" in values else None,
+                rest_ms=(
+                    check.seconds(values["rest"], "rest", SECONDS_RANGES["rest"])
+                    if "rest" in values
+                    else None
+                ),
+                rpe=check.rpe(values["rpe"]) if "rpe" in values else None,
+                rir=check.whole(values["rir"], "rir", RIR_RANGE) if "rir" in values else None,
+                warmup=bool(warmup),
+            )
+        )
+    return tuple(out) if len(out) == len(node.items) else None
 
 
 def _and(words: Iterable[str]) -> str:

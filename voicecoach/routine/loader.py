@@ -14,16 +14,20 @@ The work of a set (`reps`, `hold` or `duration`) counts as one field, so an exer
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import (
+    AMRAP_RANGE,
     CIRCUIT,
+    CIRCUIT_STYLES,
     CUE_KINDS,
     DEFAULTS,
+    EVERY_RANGE,
     EXERCISE,
     RATE_RANGE,
     ROUNDS_RANGE,
@@ -32,6 +36,8 @@ from voicecoach.routine.fields import (
     VOICE,
     Checker,
     Fields,
+    SetFields,
+    Work,
     parse_fields,
     parse_tempo,
     suggest,
@@ -53,13 +59,16 @@ from voicecoach.routine.model import (
     DEFAULT_SIDE_SWITCH_MS,
     DEFAULT_TEMPO,
     DEFAULT_VOLUME,
+    DROP_REST_MAX_MS,
     LANGUAGES,
     Circuit,
+    CircuitStyle,
     Cues,
     Exercise,
     Item,
     Reps,
     Routine,
+    SetTarget,
     Tempo,
     Voice,
     WorkKind,
@@ -98,6 +107,7 @@ MAX_SUGGESTIONS = 25
 MAX_SESSION_MS = 12 * 3600 * 1000
 #: The most sets a session may hold, each side of a set and each round of a circuit counted.
 MAX_SESSION_SETS = 200
+_WEIGHT_NUMBER = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([^\d\s].*?)\s*")
 
 
 def load_routine(path: Path) -> Routine:
@@ -407,10 +417,19 @@ class _RoutineBuilder:
         found = check.keys(node, CIRCUIT)
         values = {k: v for k, (_, v) in found.items()}
         name = check.name(values["circuit"], "circuit")
+        style = self.circuit_style(found)
         rounds = None
-        if "rounds" in values:
+        if style is CircuitStyle.AMRAP:
+            rounds = 1
+            if "rounds" in found:
+                check.problem(
+                    found["rounds"][0].pos,
+                    "an 'amrap' circuit has no 'rounds': it goes on for as many rounds as fit "
+                    "in its time",
+                )
+        elif "rounds" in values:
             rounds = check.whole(values["rounds"], "rounds", ROUNDS_RANGE)
-        else:
+        elif "amrap" not in found:
             check.problem(
                 node.pos,
                 f"a circuit needs 'rounds', a whole number from {ROUNDS_RANGE[0]} "
@@ -445,7 +464,7 @@ class _RoutineBuilder:
                         f"got {describe(inner)}",
                     )
                     continue
-                exercise = self.exercise(inner, in_circuit=True)
+                exercise = self.exercise(inner, in_circuit=True, style=style)
                 if exercise is not None:
                     exercises.append(exercise)
         rest_ms = (
@@ -462,21 +481,93 @@ class _RoutineBuilder:
             if "rest_between_rounds" in values
             else None
         )
+        every_ms = (
+            check.seconds(values["every"], "every", EVERY_RANGE) if "every" in values else None
+        )
+        amrap_ms = (
+            check.seconds(values["amrap"], "amrap", AMRAP_RANGE) if "amrap" in values else None
+        )
+        if style in (CircuitStyle.EMOM, CircuitStyle.AMRAP):
+            for key in ("rest", "rest_between_rounds"):
+                if key in found:
+                    check.problem(
+                        found[key][0].pos,
+                        f"an '{style.value}' circuit has no '{key}': "
+                        + (
+                            "each interval's rest is what its work leaves over"
+                            if style is CircuitStyle.EMOM
+                            else "the person rests when they need to, within the time"
+                        ),
+                    )
+        if style is CircuitStyle.EMOM and every_ms is not None:
+            self.check_emom_fit(exercises, every_ms)
         if name is None or rounds is None:
             return None
+        if style is CircuitStyle.INTERVALS:
+            between = between_ms if between_ms is not None else rest_ms or 0
+        else:
+            between = _first(between_ms, self.defaults.rest_ms, default=DEFAULT_REST_MS)
+        emom_or_amrap = style in (CircuitStyle.EMOM, CircuitStyle.AMRAP)
         return Circuit(
             name=name,
             rounds=rounds,
             exercises=tuple(exercises),
-            rest_ms=_DEFAULT_CIRCUIT_REST_MS if rest_ms is None else rest_ms,
-            rest_between_rounds_ms=_first(
-                between_ms, self.defaults.rest_ms, default=DEFAULT_REST_MS
-            ),
+            rest_ms=0 if emom_or_amrap or rest_ms is None else rest_ms,
+            rest_between_rounds_ms=0 if emom_or_amrap else between,
             rest_after_ms=_first(self.defaults.rest_after_ms, default=DEFAULT_REST_AFTER_MS),
             pos=node.pos,
+            style=style,
+            every_ms=every_ms if style is CircuitStyle.EMOM else None,
+            amrap_ms=amrap_ms if style is CircuitStyle.AMRAP else None,
         )
 
-    def exercise(self, node: Map, *, in_circuit: bool) -> Exercise | None:
+    def circuit_style(self, found: dict[str, tuple[Scalar, Node]]) -> CircuitStyle:
+        """The circuit's style: `style`, or EMOM for `every`, AMRAP for `amrap`; at most one."""
+        check = self.check
+        chosen: list[tuple[str, CircuitStyle]] = []
+        if "style" in found:
+            word = check.choice(found["style"][1], "style", CIRCUIT_STYLES)
+            if word == CircuitStyle.INTERVALS.value:
+                chosen.append(("style: intervals", CircuitStyle.INTERVALS))
+        if "every" in found:
+            chosen.append(("every", CircuitStyle.EMOM))
+        if "amrap" in found:
+            chosen.append(("amrap", CircuitStyle.AMRAP))
+        if len(chosen) > 1:
+            key = chosen[1][0].split(":")[0]
+            named = " and ".join(f"'{c[0]}'" for c in chosen)
+            check.problem(
+                found[key][0].pos,
+                f"a circuit is one of 'style: intervals', 'every' (EMOM) or 'amrap'; "
+                f"this one sets {named}",
+            )
+        return chosen[0][1] if chosen else CircuitStyle.STANDARD
+
+    def check_emom_fit(self, exercises: list[Exercise], every_ms: int) -> None:
+        """Each exercise's work and the countdown into the next boundary must fit the interval."""
+        for ex in exercises:
+            work_ms = ex.work_ms
+            if work_ms is None:
+                continue
+            needed = work_ms + ex.countdown_s * 1000
+            if needed > every_ms:
+                pos = ex.pos or SourcePos(self.filename, 1, 1)
+                check_what = (
+                    f"{ex.reps} reps at tempo {ex.tempo} take {work_ms / 1000:g} s"
+                    if ex.reps is not None
+                    else f"its work takes {work_ms / 1000:g} s"
+                )
+                self.check.problem(
+                    pos,
+                    f"{quote(ex.name)} does not fit its EMOM interval of {every_ms / 1000:g} s: "
+                    f"{check_what}, and the {ex.countdown_s} s countdown into the next interval "
+                    f"needs {needed / 1000:g} s in all; make 'every' at least "
+                    f"{-(-needed // 1000)} or ask for less work",
+                )
+
+    def exercise(
+        self, node: Map, *, in_circuit: bool, style: CircuitStyle = CircuitStyle.STANDARD
+    ) -> Exercise | None:
         check = self.check
         own = parse_fields(check, node, EXERCISE)
         entry = self.library_entry(own)
@@ -523,13 +614,34 @@ class _RoutineBuilder:
 
         sets = pick("sets", lambda f: f.sets, DEFAULT_SETS)
         if in_circuit:
-            if own.sets is not None and own.sets != 1:
+            if (own.sets is not None and own.sets != 1) or own.set_list is not None:
+                got = own.sets if own.set_list is None else "a list of sets"
                 check.problem(
                     own.value_pos["sets"],
-                    f"inside a circuit 'sets' must be 1 or absent, got {own.sets}; "
+                    f"inside a circuit 'sets' must be 1 or absent, got {got}; "
                     "the circuit's 'rounds' repeat it",
                 )
             sets = 1
+            if style is not CircuitStyle.STANDARD:
+                self.check_block_exercise(own, layers, work, style)
+        rest_ms = pick("rest", lambda f: f.rest_ms, DEFAULT_REST_MS)
+        rest_after_ms = pick("rest_after", lambda f: f.rest_after_ms, DEFAULT_REST_AFTER_MS)
+        weight = pick("weight", lambda f: f.weight, None)
+        rpe = pick("rpe", lambda f: f.rpe, None)
+        rir = pick("rir", lambda f: f.rir, None)
+        set_list: tuple[SetTarget, ...] = ()
+        if own.set_list is not None and work is not None and not in_circuit:
+            set_list = self.set_targets(
+                own.set_list,
+                work,
+                weight=weight,
+                rest_ms=rest_ms,
+                rest_after_ms=rest_after_ms,
+                rpe=rpe,
+                rir=rir,
+            )
+            sets = len(set_list)
+            rest_after_ms = set_list[-1].rest_ms if set_list else rest_after_ms
 
         cues = {
             kind: next((layer.cues[kind] for layer in layers if kind in layer.cues), ())
@@ -540,17 +652,25 @@ class _RoutineBuilder:
         return Exercise(
             name=name,
             work=work.kind,
-            reps=(work.reps or Reps(1, 1)) if work.kind is WorkKind.REPS else None,
-            seconds_ms=None if work.kind is WorkKind.REPS else (work.seconds_ms or 1000),
+            reps=(
+                (work.reps or Reps(1, 1)) if work.kind is WorkKind.REPS and not work.amrap else None
+            ),
+            seconds_ms=(
+                work.seconds_ms
+                if work.amrap
+                else None
+                if work.kind is WorkKind.REPS
+                else (work.seconds_ms or 1000)
+            ),
             sets=sets,
             sides=pick("sides", lambda f: f.sides, ()),
             tempo=pick("tempo", lambda f: f.tempo, _ENGINE_TEMPO),
-            rest_ms=pick("rest", lambda f: f.rest_ms, DEFAULT_REST_MS),
-            rest_after_ms=pick("rest_after", lambda f: f.rest_after_ms, DEFAULT_REST_AFTER_MS),
+            rest_ms=rest_ms,
+            rest_after_ms=rest_after_ms,
             prepare_ms=pick("prepare", lambda f: f.prepare_ms, DEFAULT_PREPARE_MS),
             side_switch_ms=pick("side_switch", lambda f: f.side_switch_ms, DEFAULT_SIDE_SWITCH_MS),
             countdown_s=_first(self.defaults.countdown_s, default=DEFAULT_COUNTDOWN_S),
-            weight=pick("weight", lambda f: f.weight, None),
+            weight=weight,
             cues=Cues(
                 intro=cues["intro"],
                 setup=cues["setup"],
@@ -562,7 +682,93 @@ class _RoutineBuilder:
             muscles=entry.muscles if entry else (),
             equipment=entry.equipment if entry else (),
             pos=node.pos,
+            rpe=rpe,
+            rir=rir,
+            amrap=work.amrap,
+            set_list=set_list,
         )
+
+    def check_block_exercise(
+        self, own: Fields, layers: list[Fields], work: Work | None, style: CircuitStyle
+    ) -> None:
+        """What an exercise of an intervals, EMOM or AMRAP circuit cannot have."""
+        word = {
+            CircuitStyle.INTERVALS: "an intervals circuit",
+            CircuitStyle.EMOM: "an EMOM circuit ('every')",
+            CircuitStyle.AMRAP: "an 'amrap' circuit",
+        }[style]
+        sided = next((layer for layer in layers if layer.sets_key("sides")), None)
+        if sided is not None and sided.sides:
+            where = "" if sided is own else " (it comes from the library entry or 'defaults')"
+            self.check.problem(
+                sided.key_pos["sides"] if sided is own else own.pos,
+                f"an exercise in {word} cannot have 'sides'{where}; "
+                "list each side as an exercise of its own, like 'Side plank, left'",
+            )
+        open_ended = work is not None and work.amrap and work.seconds_ms is None
+        if work is not None and work.amrap and (open_ended or style is CircuitStyle.AMRAP):
+            self.check.problem(
+                work.key_pos,
+                f"'reps: max' cannot be used in {word}"
+                + ("" if style is CircuitStyle.AMRAP else " without a 'duration' to end it"),
+            )
+
+    def set_targets(
+        self,
+        sets: tuple[SetFields, ...],
+        work: Work,
+        *,
+        weight: str | None,
+        rest_ms: int,
+        rest_after_ms: int,
+        rpe: float | None,
+        rir: int | None,
+    ) -> tuple[SetTarget, ...]:
+        """Each set of a list, the exercise's values filling in what the set does not give."""
+        out: list[SetTarget] = []
+        for i, one in enumerate(sets):
+            last = i == len(sets) - 1
+            own = one.work
+            if own is not None and own.kind is not work.kind:
+                self.check.problem(
+                    own.key_pos,
+                    f"this set gives '{own.kind.value}' but its exercise does "
+                    f"'{work.kind.value}'; a set's target is of its exercise's kind",
+                )
+                own = None
+            amrap = own.amrap if own is not None else work.amrap
+            if own is not None and own.kind is WorkKind.REPS:
+                reps, seconds = (None, own.seconds_ms) if own.amrap else (own.reps, None)
+            elif own is not None:
+                reps, seconds = None, own.seconds_ms
+            else:
+                reps = None if work.amrap else work.reps
+                seconds = work.seconds_ms
+            if work.kind is WorkKind.REPS and not amrap and reps is None:
+                reps = work.reps or Reps(1, 1)
+            target = SetTarget(
+                reps=reps,
+                seconds_ms=seconds,
+                weight=one.weight if one.weight is not None else weight,
+                rest_ms=(
+                    one.rest_ms if one.rest_ms is not None else rest_after_ms if last else rest_ms
+                ),
+                # The exercise's effort target is for its work sets, not the warm-up.
+                rpe=one.rpe if one.rpe is not None or one.warmup else rpe,
+                rir=one.rir if one.rir is not None or one.warmup else rir,
+                warmup=one.warmup,
+                amrap=amrap,
+                pos=one.pos,
+            )
+            before = out[-1] if out else None
+            if (
+                before is not None
+                and before.rest_ms <= DROP_REST_MAX_MS
+                and _lighter(target.weight, before.weight)
+            ):
+                target = replace(target, drop=True)
+            out.append(target)
+        return tuple(out)
 
     def library_entry(self, own: Fields) -> LibraryEntry | None:
         if own.use is None:
@@ -588,23 +794,32 @@ class _RoutineBuilder:
         return entry
 
 
-def _set_ms(ex: Exercise) -> int:
+def _set_ms(ex: Exercise, target: SetTarget | None = None) -> int:
     """The least time one set of `ex` takes, every side included, speech left out."""
-    work = ex.reps.high * ex.tempo.rep_ms if ex.reps is not None else ex.seconds_ms or 0
+    reps = ex.reps if target is None else target.reps
+    seconds = ex.seconds_ms if target is None else target.seconds_ms
+    work = reps.high * ex.tempo.rep_ms if reps is not None else seconds or 0
     sides = max(1, len(ex.sides))
     return work * sides + ex.side_switch_ms * (sides - 1)
 
 
 def _item_size(item: Item) -> tuple[int, int]:
     """The least time an item takes, and how many sets (sides and rounds counted) it holds."""
+    if isinstance(item, Circuit) and item.amrap_ms is not None:
+        return item.amrap_ms + item.rest_after_ms, 1
+    if isinstance(item, Circuit) and item.every_ms is not None:
+        sets = item.rounds * len(item.exercises)
+        return sets * item.every_ms + item.rest_after_ms, sets
     if isinstance(item, Circuit):
         one_round = sum(e.prepare_ms + _set_ms(e) for e in item.exercises)
         one_round += item.rest_ms * max(0, len(item.exercises) - 1)
         sets = item.rounds * sum(max(1, len(e.sides)) for e in item.exercises)
         rests = item.rest_between_rounds_ms * (item.rounds - 1) + item.rest_after_ms
         return item.rounds * one_round + rests, sets
-    rests = item.rest_ms * (item.sets - 1) + item.rest_after_ms
-    return item.prepare_ms + item.sets * _set_ms(item) + rests, item.sets * max(1, len(item.sides))
+    targets = item.targets()
+    rests = sum(t.rest_ms for t in targets)
+    work = sum(_set_ms(item, t) for t in targets)
+    return item.prepare_ms + work + rests, item.sets * max(1, len(item.sides))
 
 
 def session_size_problems(routine: Routine) -> list[Problem]:
@@ -639,6 +854,16 @@ def session_size_problems(routine: Routine) -> list[Problem]:
                     )
                 ]
     return []
+
+
+def _lighter(weight: str | None, before: str | None) -> bool:
+    """Whether `weight` is a smaller number of the same unit than `before` ("60 kg" < "80 kg")."""
+    if weight is None or before is None:
+        return False
+    a, b = _WEIGHT_NUMBER.fullmatch(weight), _WEIGHT_NUMBER.fullmatch(before)
+    if a is None or b is None or a.group(2).casefold() != b.group(2).casefold():
+        return False
+    return float(a.group(1).replace(",", ".")) < float(b.group(1).replace(",", "."))
 
 
 def _first(*values: int | None, default: int) -> int:

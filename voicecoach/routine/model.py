@@ -6,7 +6,7 @@ so each :class:`Exercise` is complete. Times are integer milliseconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,6 +24,10 @@ DEFAULT_RATE_WPM = 170
 DEFAULT_VOLUME = 1.0
 
 LANGUAGES = ("en", "de")
+#: An open-ended AMRAP set (`reps: max` without `duration`) counts on to this many reps at most.
+AMRAP_CAP = 100
+#: A rest this short (or shorter) before a lighter set makes that set a drop set.
+DROP_REST_MAX_MS = 15_000
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,29 @@ class WorkKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class SetTarget:
+    """What one set of an exercise asks for, every field resolved from the set and its exercise.
+
+    `reps` is None for a hold, for continuous work and for an AMRAP set; `seconds_ms` is the
+    length of a hold or of continuous work, or the time limit of an AMRAP set (None: open-ended).
+    """
+
+    reps: Reps | None
+    seconds_ms: int | None
+    weight: str | None
+    #: Rest after this set; the last set's is the exercise's `rest_after`.
+    rest_ms: int
+    rpe: float | None = None
+    rir: int | None = None
+    warmup: bool = False
+    #: As many reps as possible (`reps: max`).
+    amrap: bool = False
+    #: A lighter set after a rest of at most :data:`DROP_REST_MAX_MS`.
+    drop: bool = False
+    pos: SourcePos | None = None
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One fully resolved exercise: library entry, `defaults` and the item's own keys applied."""
 
@@ -110,6 +137,61 @@ class Exercise:
     muscles: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     pos: SourcePos | None = None
+    #: Target effort (RPE 5-10, in halves) and reps in reserve (0-5) of every set.
+    rpe: float | None = None
+    rir: int | None = None
+    #: `reps: max`: as many reps as possible, within `seconds_ms` when that is set.
+    amrap: bool = False
+    #: One target per set when `sets` is a list; empty when every set is the same.
+    set_list: tuple[SetTarget, ...] = ()
+
+    def targets(self) -> tuple[SetTarget, ...]:
+        """Every set's target, in order (`sets` of them)."""
+        if self.set_list:
+            return self.set_list
+        same = SetTarget(
+            reps=None if self.amrap else self.reps,
+            seconds_ms=self.seconds_ms,
+            weight=self.weight,
+            rest_ms=self.rest_ms,
+            rpe=self.rpe,
+            rir=self.rir,
+            amrap=self.amrap,
+        )
+        last = replace(same, rest_ms=self.rest_after_ms)
+        return (*(same,) * (self.sets - 1), last)
+
+    @property
+    def work_ms(self) -> int | None:
+        """One set's work as planned: reps at the tempo, or the hold or duration; None for an
+        open-ended AMRAP set."""
+        if self.amrap or self.work is not WorkKind.REPS:
+            return self.seconds_ms
+        assert self.reps is not None
+        return self.reps.high * self.tempo.rep_ms
+
+    @property
+    def has_targets(self) -> bool:
+        """Whether sets are announced with their own targets (a set list, RPE or RIR)."""
+        return bool(self.set_list) or self.rpe is not None or self.rir is not None
+
+    @property
+    def work_sets(self) -> int:
+        """How many sets count as work sets (warm-up sets do not)."""
+        return sum(1 for t in self.targets() if not t.warmup)
+
+
+class CircuitStyle(StrEnum):
+    """How a circuit is played."""
+
+    #: Each exercise announced, prepared and counted down (version 1).
+    STANDARD = "standard"
+    #: Work and rests back to back: the name as work starts, the next name in the rest.
+    INTERVALS = "intervals"
+    #: Every minute on the minute (`every`): each exercise starts on an interval boundary.
+    EMOM = "emom"
+    #: As many rounds as possible of the list in a time (`amrap`).
+    AMRAP = "amrap"
 
 
 @dataclass(frozen=True)
@@ -124,6 +206,11 @@ class Circuit:
     #: Rest after the circuit's last round: `defaults.rest_after`, or the engine default.
     rest_after_ms: int
     pos: SourcePos | None = None
+    style: CircuitStyle = CircuitStyle.STANDARD
+    #: EMOM: the length of each exercise's interval.
+    every_ms: int | None = None
+    #: AMRAP block: its length (`rounds` is 1 then).
+    amrap_ms: int | None = None
 
 
 Item = Exercise | Circuit
