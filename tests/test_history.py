@@ -488,7 +488,7 @@ def test_version_1_history_is_migrated_with_its_rows(db_path: Path) -> None:
         sid = start(store)
         record(store, sid, 1, weight="20 kg")
         assert store.sets_for(sid)[0].weight == "20 kg"
-    assert raw(db_path, "PRAGMA user_version") == [(2,)]
+    assert raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw(db_path, "PRAGMA integrity_check") == [("ok",)]
 
 
@@ -673,3 +673,55 @@ def test_safe_recorder_does_not_hide_mistakes(store: HistoryStore) -> None:
     recorder.end_session(sid, status="completed", ended_at=T0 + timedelta(minutes=2))
     assert recorder.active
     assert store.recent_sessions(1)[0].status is Outcome.COMPLETED
+
+
+def test_warmup_sets_are_recorded_but_are_not_work_sets(store: HistoryStore) -> None:
+    sid = start(store)
+    record(store, sid, 1, weight="40 kg", warmup=True)
+    record(store, sid, 2, weight="60 kg")
+    record(store, sid, 3, weight="60 kg")
+    (session,) = store.recent_sessions(None)
+    assert session.sets_done == 2
+    assert [s.warmup for s in store.sets_for(sid)] == [True, False, False]
+    # A warm-up set is still a set dealt with, for resuming.
+    store.end_session(sid, status="interrupted", ended_at=T0 + timedelta(minutes=5))
+    assert (0, None, 1, None) in store.resume_point("back")
+
+
+def test_amrap_block_rounds_are_recorded(store: HistoryStore) -> None:
+    sid = start(store)
+    record(store, sid, 1, exercise="Cindy", reps=None, seconds=600.0, rounds=7)
+    record(store, sid, 1, exercise="Push-ups", exercise_index=1, reps=23)
+    cindy, push = store.sets_for(sid)
+    assert (cindy.rounds, cindy.reps) == (7, None)
+    assert (push.rounds, push.reps) == (None, 23)
+
+
+def test_version_2_history_gains_warmup_and_rounds(db_path: Path) -> None:
+    """A version 2 file is migrated: its sets are work sets, with no rounds."""
+    db_path.parent.mkdir()
+    conn = sqlite3.connect(db_path)
+    for statement in _V1_SCHEMA:
+        conn.execute(statement)
+    conn.execute("ALTER TABLE sessions ADD COLUMN content_hash TEXT")
+    conn.execute("ALTER TABLE sessions ADD COLUMN resumes INTEGER REFERENCES sessions (id)")
+    conn.execute("ALTER TABLE sets ADD COLUMN weight TEXT")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO sessions VALUES (1, 'back', NULL, ?, ?, 'completed', 'h', NULL)",
+        (T0.isoformat(), (T0 + timedelta(minutes=30)).isoformat()),
+    )
+    conn.execute(
+        "INSERT INTO sets VALUES (1, 1, 'Row', 0, NULL, 1, NULL, 8, 31.5, 0, ?, '20 kg')",
+        ((T0 + timedelta(minutes=3)).isoformat(),),
+    )
+    conn.commit()
+    conn.close()
+    with HistoryStore.open(db_path) as store:
+        (row,) = store.sets_for(1)
+        assert (row.weight, row.warmup, row.rounds) == ("20 kg", False, None)
+        assert store.recent_sessions(None)[0].sets_done == 1
+    assert raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    columns = [r[1] for r in raw(db_path, "PRAGMA table_info(sets)")]
+    assert columns[-2:] == ["warmup", "rounds"]

@@ -56,7 +56,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sets: list[tuple[str | None, int | None, str | None, bool]] = []
 
-    def set_finished(self, phase: Phase, *, skipped: bool) -> None:
+    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None:
         self.sets.append((phase.exercise, phase.set_number, phase.side, skipped))
 
 

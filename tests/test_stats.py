@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -360,3 +360,10 @@ def test_sessions_json() -> None:
             "duration_s": 720.0,
         }
     ]
+
+
+def test_warmup_sets_count_for_no_muscle() -> None:
+    sessions, sets = as_records((Played(NOW, 10, Outcome.COMPLETED, done("Row", 3)),))
+    sets = [replace(s, warmup=True) if s.set_number == 1 else s for s in sets]
+    stats = compute_stats(sessions, sets, muscles={"Row": ("back",)}, now=NOW)
+    assert stats.sets_per_muscle == (("back", 2),)

@@ -141,7 +141,12 @@ def compute_stats(
     counted: set[tuple[int, SetId]] = set()
     for done in sets:
         key = (done.session_id, done.set_id)
-        if done.session_id in in_window and not done.skipped and key not in counted:
+        if (
+            done.session_id in in_window
+            and not done.skipped
+            and not done.warmup
+            and key not in counted
+        ):
             counted.add(key)
             per_muscle.update(set(muscles.get(done.exercise, ())) or {UNLISTED_MUSCLE})
     by_count = tuple(sorted(per_muscle.items(), key=lambda item: (-item[1], item[0])))

@@ -33,7 +33,7 @@ from voicecoach.timeline.model import SetId, SetKey
 #: Written to ``PRAGMA application_id`` so that the file says whose it is ("VCOH").
 APPLICATION_ID: Final = 0x5643_4F48
 #: The schema version this module writes; older files are migrated up to it when opened.
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 #: How long to wait for another voicecoach that is writing to the same file.
 DEFAULT_BUSY_TIMEOUT_S: Final = 3.0
 
@@ -68,7 +68,9 @@ _SCHEMA: Final = (
         seconds         REAL,
         weight          TEXT,
         skipped         INTEGER NOT NULL CHECK (skipped IN (0, 1)),
-        finished_at     TEXT NOT NULL
+        finished_at     TEXT NOT NULL,
+        warmup          INTEGER NOT NULL DEFAULT 0 CHECK (warmup IN (0, 1)),
+        rounds          INTEGER
     )
     """,
     "CREATE INDEX sets_by_session ON sets (session_id, id)",
@@ -83,8 +85,20 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sets ADD COLUMN weight TEXT")
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    # Version 2 knew no warm-up sets (which do not count as work sets) and no AMRAP blocks
+    # (whose rounds are recorded).
+    conn.execute(
+        "ALTER TABLE sets ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0 CHECK (warmup IN (0, 1))"
+    )
+    conn.execute("ALTER TABLE sets ADD COLUMN rounds INTEGER")
+
+
 #: Migration from version N to N + 1, by N.
-_MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {1: _migrate_1_to_2}
+_MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 class HistoryError(VoicecoachError):
@@ -146,6 +160,10 @@ class SetRecord:
     weight: str | None
     skipped: bool
     finished_at: datetime
+    #: A warm-up set: recorded, never counted as a work set.
+    warmup: bool = False
+    #: The rounds finished in an AMRAP block (its row's `reps` is None).
+    rounds: int | None = None
 
     @property
     def set_id(self) -> SetId:
@@ -275,15 +293,15 @@ _SESSION_COLUMNS: Final = """
     s.id, s.routine_name, s.routine_path, s.content_hash, s.resumes, s.started_at, s.ended_at,
     s.status,
     (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
-        FROM sets WHERE session_id = s.id AND skipped = 0)),
+        FROM sets WHERE session_id = s.id AND skipped = 0 AND warmup = 0)),
     (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
-        FROM sets WHERE session_id = s.id AND skipped = 1)),
+        FROM sets WHERE session_id = s.id AND skipped = 1 AND warmup = 0)),
     (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1)
 """
 
 _SET_COLUMNS: Final = """
     session_id, exercise, exercise_index, round_number, set_number, side, reps, seconds, weight,
-    skipped, finished_at
+    skipped, finished_at, warmup, rounds
 """
 
 
@@ -308,7 +326,10 @@ def _session(row: tuple[Any, ...]) -> SessionRecord:
 
 
 def _set(row: tuple[Any, ...]) -> SetRecord:
-    (sid, exercise, index, round_number, set_number, side, reps, seconds, weight, skipped, at) = row
+    (sid, exercise, index, round_number, set_number, side, reps, seconds, weight, skipped, at) = (
+        row[:11]
+    )
+    warmup, rounds = row[11:]
     finished_at = _read_time(str(at))
     assert finished_at is not None
     return SetRecord(
@@ -323,6 +344,8 @@ def _set(row: tuple[Any, ...]) -> SetRecord:
         weight=None if weight is None else str(weight),
         skipped=bool(skipped),
         finished_at=finished_at,
+        warmup=bool(warmup),
+        rounds=None if rounds is None else int(rounds),
     )
 
 
@@ -478,12 +501,16 @@ class HistoryStore:
         weight: str | None,
         skipped: bool,
         finished_at: datetime,
+        warmup: bool = False,
+        rounds: int | None = None,
     ) -> None:
-        """Record one set of a session, done or skipped; `seconds` is how long it lasted."""
+        """Record one set of a session, done or skipped; `seconds` is how long it lasted.
+
+        `warmup` marks a warm-up set; `rounds` is what an AMRAP block reached."""
         finished = _aware(finished_at, "finished_at")
         with self._errors("write to"):
             self._conn.execute(
-                f"INSERT INTO sets ({_SET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO sets ({_SET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     exercise,
@@ -496,6 +523,8 @@ class HistoryStore:
                     weight,
                     int(skipped),
                     finished,
+                    int(warmup),
+                    rounds,
                 ),
             )
 
@@ -670,6 +699,8 @@ class SafeRecorder:
         weight: str | None,
         skipped: bool,
         finished_at: datetime,
+        warmup: bool = False,
+        rounds: int | None = None,
     ) -> None:
         """As :meth:`HistoryStore.record_set`; nothing when history is off."""
         if self._store is None or self.error is not None or session_id is None:
@@ -687,6 +718,8 @@ class SafeRecorder:
                 weight=weight,
                 skipped=skipped,
                 finished_at=finished_at,
+                warmup=warmup,
+                rounds=rounds,
             )
         except HistoryError as exc:
             self._failed(exc)

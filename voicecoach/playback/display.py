@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from typing import IO
 
-from voicecoach.timeline.model import Event, EventKind, Phase, PhaseKind, Role, Timeline
+from voicecoach.timeline.model import Amrap, Event, EventKind, Phase, PhaseKind, Role, Timeline
 from voicecoach.timetext import clock
 
 _WORD = {EventKind.SPEAK: "say", EventKind.BEEP: "beep"}
+#: What Enter does in an AMRAP phase, as the panel's key line says it.
+_ENTER_HINT = {
+    Amrap.OPEN: " · Enter: set done (type the reps first to record them)",
+    Amrap.TIMED: " · type the reps, then Enter",
+    Amrap.ROUNDS: " · Enter: round done",
+}
 
 
 class PlainDisplay:
@@ -133,7 +139,10 @@ class LiveDisplay:
             lines.append(f"next    {self._upcoming.label}")
         if self._said:
             lines.append(f"said    {self._said}")
-        lines.append(self._message or "keys: space pause · n next · b back · q quit")
+        keys = "keys: space pause · n next · b back · q quit"
+        if p is not None and p.amrap is not None:
+            keys += _ENTER_HINT[p.amrap]
+        lines.append(self._message or keys)
         return "\n".join(lines)
 
     def _draw(self) -> None:

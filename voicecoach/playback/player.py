@@ -22,7 +22,7 @@ from voicecoach.clip import Clip
 from voicecoach.outcome import Outcome
 from voicecoach.playback.clock import Clock
 from voicecoach.playback.sinks import Sink
-from voicecoach.timeline.model import Event, EventKind, Phase, SetId, Timeline
+from voicecoach.timeline.model import Amrap, Event, EventKind, Phase, Role, SetId, Timeline
 
 #: A sound due longer ago than this is not played at all.
 LATE_DROP_MS = 1000
@@ -41,8 +41,13 @@ class ReadyClips(Protocol):
     def get(self, text: str) -> Clip | None: ...
 
 
+#: The key that ends an open-ended AMRAP set, marks a round of an AMRAP block, and records the
+#: reps typed before it. Never the pause key.
+ENTER_KEYS = ("\n", "\r")
+
+
 class Keys(Protocol):
-    """Single key presses (space, n, b, q) from the person training."""
+    """Single key presses (space, n, b, q, Enter, digits) from the person training."""
 
     def fileno(self) -> int | None: ...
 
@@ -64,9 +69,13 @@ class Display(Protocol):
 
 
 class Recorder(Protocol):
-    """Told of every set as it finishes (history)."""
+    """Told of every set as it finishes (history).
 
-    def set_finished(self, phase: Phase, *, skipped: bool) -> None: ...
+    `reached` is what an AMRAP phase counted: the reps of an AMRAP set (the count reached, or
+    the number typed), the rounds of an AMRAP block; None for any other set.
+    """
+
+    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None: ...
 
 
 class NoKeys:
@@ -164,6 +173,10 @@ class Player:
         self._current: Phase | None = None
         self._done_sets: set[int] = set()
         self._skipped_sets: set[int] = set()
+        #: Counts spoken in the current phase, digits typed, and what each AMRAP phase reached.
+        self._counted = 0
+        self._typed = ""
+        self.reached: dict[int, int] = {}
         self._anchor = 0.0
         self._pos = 0
         self._offers: queue.SimpleQueue[Timeline | None] = queue.SimpleQueue()
@@ -281,7 +294,9 @@ class Player:
         self.stats.end_position_ms = position
 
         def sets(indices: set[int]) -> set[SetId]:
-            return {self.timeline.phases[i].set_id for i in indices}
+            # Warm-up sets are not work sets, as in Timeline.set_count().
+            phases = self.timeline.phases
+            return {phases[i].set_id for i in indices if not phases[i].warmup}
 
         done = sets(self._done_sets)
         return Summary(
@@ -347,6 +362,7 @@ class Player:
         if previous is not None and previous.is_work and previous.index < phase.index:
             self._record(previous, skipped=False)
         self._current = phase
+        self._counted = 0
         self.stats.lateness_ms.append(late_ms)
         if self.display is not None:
             nxt = phase.index + 1
@@ -355,6 +371,8 @@ class Player:
 
     def _fire(self, event: Event, late_ms: float) -> None:
         self.stats.lateness_ms.append(late_ms)
+        if event.role is Role.COUNT:
+            self._counted += 1
         if late_ms > LATE_DROP_MS:
             self.stats.dropped_late += 1
             played = False
@@ -376,8 +394,13 @@ class Player:
 
     def _record(self, phase: Phase, *, skipped: bool) -> None:
         (self._skipped_sets if skipped else self._done_sets).add(phase.index)
+        if phase.amrap is Amrap.OPEN and not skipped:
+            self.reached.setdefault(phase.index, self._counted)
+        elif phase.amrap is Amrap.ROUNDS:
+            self.reached.setdefault(phase.index, 0)
+        reached = self.reached.get(phase.index)
         if self.recorder is not None:
-            self.recorder.set_finished(phase, skipped=skipped)
+            self.recorder.set_finished(phase, skipped=skipped, reached=reached)
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -395,7 +418,45 @@ class Player:
         if key == "b":
             self._back()
             return True
+        if key in ENTER_KEYS:
+            return self._enter_key()
+        if key.isdigit() and len(self._typed) < 3:
+            self._typed += key
+            if self.display is not None:
+                self.display.message(f"typed {self._typed}; Enter records it")
         return False
+
+    def _enter_key(self) -> bool:
+        """Enter: end an open-ended AMRAP set, mark a round of an AMRAP block, or record the
+        reps typed during an AMRAP set. True if the session's position changed."""
+        typed, self._typed = self._typed, ""
+        current = self._current
+        if current is None or current.amrap is None:
+            return False
+        if current.amrap is Amrap.ROUNDS:
+            rounds = self.reached.get(current.index, 0) + 1
+            self.reached[current.index] = rounds
+            if current.on_enter is not None:
+                self._say(current.on_enter)
+            if self.display is not None:
+                self.display.message(f"{rounds} round{'s' if rounds != 1 else ''} done")
+            return False
+        if typed:
+            self.reached[current.index] = int(typed)
+        if current.amrap is Amrap.TIMED:
+            if typed and self.display is not None:
+                self.display.message(f"{int(typed)} reps recorded")
+            return False
+        # An open-ended set ends here: the count reached (or the number typed) is recorded.
+        self.sink.stop()
+        self._record(current, skipped=False)
+        self._current = None
+        nxt = current.index + 1
+        if nxt < len(self.timeline.phases):
+            self._jump(nxt)
+        else:
+            self._pos = len(self._items)
+        return True
 
     def _say(self, text: str) -> None:
         clip = self.clips.get(text)
@@ -468,5 +529,6 @@ class Player:
         if not work:
             return
         self._current = None
+        self.reached.pop(work[-1].index, None)  # done again: what it reached counts again
         self._countdown()
         self._jump(work[-1].index)

@@ -24,7 +24,7 @@ from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import Finisher, open_speech, plan_session
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
-from voicecoach.timeline.model import Phase, SetKey, Timeline
+from voicecoach.timeline.model import Amrap, Phase, SetKey, Timeline
 from voicecoach.timeline.seek import find_start, resume_start
 
 if TYPE_CHECKING:
@@ -62,8 +62,15 @@ class HistoryRecorder:
         self.session_id = session_id
         self.now = now
 
-    def set_finished(self, phase: Phase, *, skipped: bool) -> None:
-        seconds = None if phase.reps else phase.duration_ms / 1000
+    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None:
+        # An open-ended AMRAP set ends on Enter: its planned length says nothing.
+        seconds = None if phase.reps or phase.amrap is Amrap.OPEN else phase.duration_ms / 1000
+        reps = phase.reps
+        rounds = None
+        if phase.amrap is Amrap.ROUNDS:
+            rounds = reached
+        elif phase.amrap is not None:
+            reps = reached
         self.recorder.record_set(
             self.session_id,
             exercise=phase.exercise or phase.label,
@@ -71,11 +78,13 @@ class HistoryRecorder:
             round_number=phase.round_number,
             set_number=phase.set_number or 1,
             side=phase.side,
-            reps=phase.reps,
+            reps=reps,
             seconds=seconds,
             weight=phase.weight,
             skipped=skipped,
             finished_at=self.now(),
+            warmup=phase.warmup,
+            rounds=rounds,
         )
 
 

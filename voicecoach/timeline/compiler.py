@@ -13,10 +13,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from voicecoach.beeps import BEEP_MS, Beep
-from voicecoach.routine.model import Circuit, Cue, Exercise, Routine, Section, WorkKind
+from voicecoach.routine.model import (
+    AMRAP_CAP,
+    Circuit,
+    CircuitStyle,
+    Cue,
+    Exercise,
+    Routine,
+    Section,
+    SetTarget,
+    WorkKind,
+)
 from voicecoach.timeline.durations import DurationProvider
-from voicecoach.timeline.model import CueWarning, Event, EventKind, Phase, PhaseKind, Role, Timeline
+from voicecoach.timeline.model import (
+    Amrap,
+    CueWarning,
+    Event,
+    EventKind,
+    Phase,
+    PhaseKind,
+    Role,
+    Timeline,
+)
 from voicecoach.timeline.phrases import Phrases
+from voicecoach.timeline.targets import (
+    amrap_kind,
+    announcement,
+    is_drop,
+    rest_before,
+    set_call,
+    target_of,
+)
 
 #: Silence kept between any two sounds.
 GAP_MS = 100
@@ -30,6 +57,8 @@ HALFWAY_MIN_MS = 20_000
 TEN_LEFT_MIN_MS = 30_000
 #: About one `during` cue per this much work.
 DURING_EVERY_MS = 12_000
+#: A drop set's change of weight takes at least its phrase and this much more.
+DROP_ROOM_MS = BEEP_MS[Beep.REST] + 3 * GAP_MS
 
 
 @dataclass
@@ -239,21 +268,7 @@ class _Compiler:
     ) -> None:
         """A phase sized to its content: headings, the exercise, its weight, its intro."""
         texts: list[tuple[str, Role]] = [(h, Role.ENGINE) for h in head]
-        texts.append(
-            (
-                self.say.exercise(
-                    exercise.name,
-                    sets=1 if in_circuit else exercise.sets,
-                    reps=exercise.reps,
-                    hold_ms=exercise.seconds_ms if exercise.work is WorkKind.HOLD else None,
-                    duration_ms=exercise.seconds_ms if exercise.work is WorkKind.DURATION else None,
-                    sided=bool(exercise.sides),
-                ),
-                Role.ENGINE,
-            )
-        )
-        if exercise.weight:
-            texts.append((self.say.weight(exercise.weight), Role.ENGINE))
+        texts += [(t, Role.ENGINE) for t in announcement(self.say, exercise, in_circuit=in_circuit)]
         idx = self.exercise_index[id(exercise)]
         if idx not in self.announced:
             self.announced.add(idx)
@@ -355,12 +370,16 @@ class _Compiler:
             parts.append(side)
         return ", ".join(parts)
 
-    def work(self, section: Section, exercise: Exercise, **kw: object) -> None:
+    def work(
+        self, section: Section, exercise: Exercise, aim: SetTarget | None = None, **kw: object
+    ) -> None:
         """One set (or one side of a set): paced reps, continuous work or a hold."""
         where = self.where(exercise, kw)
-        if exercise.work is WorkKind.REPS:
-            assert exercise.reps is not None
-            reps = exercise.reps.high
+        aim = aim or exercise.targets()[0]
+        amrap = amrap_kind(aim)
+        paced = AMRAP_CAP if amrap is Amrap.OPEN else aim.reps.high if aim.reps else None
+        if paced is not None:
+            reps = paced
             rep_ms = exercise.tempo.rep_ms
             length = GO_LEAD_MS + reps * rep_ms
             room = self.open_phase(length)
@@ -373,7 +392,8 @@ class _Compiler:
                 if 0 < turn < rep_ms:
                     self.beep(room, Beep.REP, at + turn)
             last = rep_starts[-1]
-            if exercise.cues.finish:
+            # An open-ended AMRAP set has no last rep known in advance.
+            if exercise.cues.finish and amrap is not Amrap.OPEN:
                 cue = self.rotate(exercise, "finish", exercise.cues.finish)
                 self.speak_flexible(
                     room,
@@ -387,10 +407,10 @@ class _Compiler:
                 )
             work_lo, work_hi = rep_starts[0], last
             kind = PhaseKind.WORK
-            label_work = self.say.reps(exercise.reps)
+            label_work = self.say.amrap(None) if aim.reps is None else self.say.reps(aim.reps)
         else:
-            assert exercise.seconds_ms is not None
-            length = exercise.seconds_ms
+            assert aim.seconds_ms is not None
+            length = aim.seconds_ms
             room = self.open_phase(length)
             self.beep(room, Beep.GO, room.start)
             if length >= HALFWAY_MIN_MS:
@@ -426,7 +446,7 @@ class _Compiler:
                 )
             work_lo, work_hi = room.start, room.end - min(length // 4, 10_000)
             kind = PhaseKind.HOLD if exercise.work is WorkKind.HOLD else PhaseKind.WORK
-            label_work = self.say.duration(length)
+            label_work = self.say.amrap(length) if amrap else self.say.duration(length)
         if exercise.cues.during:
             count = max(1, round((work_hi - work_lo) / DURING_EVERY_MS))
             span = work_hi - work_lo
@@ -447,12 +467,14 @@ class _Compiler:
         self.close_phase(
             kind,
             room,
-            f"{where}: {label_work}",
+            f"{where}: {label_work}" + (f", {self.say.warmup_word()}" if aim.warmup else ""),
             section,
             exercise_index=self.exercise_index[id(exercise)],
             exercise=exercise.name,
-            reps=exercise.reps.high if exercise.reps else None,
-            weight=exercise.weight,
+            reps=aim.reps.high if aim.reps and not amrap else None,
+            weight=aim.weight,
+            warmup=aim.warmup,
+            amrap=amrap,
             **kw,
         )
 
@@ -477,7 +499,7 @@ class _Compiler:
                     round_number=round_no,
                     round_count=round_count,
                 )
-                set_text = self.say.set_of(n, sets, side) if k == 0 else None
+                set_text = set_call(self.say, exercise, n, side) if k == 0 else None
                 if n == 1 and k == 0:
                     self.lead_in(
                         PhaseKind.PREPARE,
@@ -491,13 +513,28 @@ class _Compiler:
                         label=f"{exercise.name}: get ready",
                         **kw,
                     )
-                elif k == 0:
+                elif k == 0 and is_drop(exercise, n):
+                    drop = self.say.drop()
                     self.lead_in(
                         PhaseKind.REST,
-                        exercise.rest_ms,
+                        max(rest_before(exercise, n), self.length(drop) + DROP_ROOM_MS),
                         section,
                         exercise,
-                        head=[self.say.rest(exercise.rest_ms)],
+                        head=[],
+                        setup=False,
+                        set_text=drop,
+                        countdown=False,
+                        label="Drop set",
+                        **kw,
+                    )
+                elif k == 0:
+                    rest_ms = rest_before(exercise, n)
+                    self.lead_in(
+                        PhaseKind.REST,
+                        rest_ms,
+                        section,
+                        exercise,
+                        head=[self.say.rest(rest_ms)],
                         setup=True,
                         set_text=set_text,
                         countdown=True,
@@ -517,7 +554,7 @@ class _Compiler:
                         label="Switch sides",
                         **kw,
                     )
-                self.work(section, exercise, **kw)
+                self.work(section, exercise, target_of(exercise, n), **kw)
 
     def rest_between(
         self, ms: int, section: Section, next_text: str | None, exercise: Exercise, **kw: object
@@ -538,6 +575,9 @@ class _Compiler:
         )
 
     def compile(self) -> Timeline:
+        # Interval, EMOM and AMRAP blocks are laid out by a module that builds on this one.
+        from voicecoach.timeline.blocks import compile_block
+
         items = [(section, item) for section, its in self.routine.sections() for item in its]
         for i, (section, item) in enumerate(items):
             head = [self.say.welcome(self.routine.name)] if i == 0 else []
@@ -548,7 +588,11 @@ class _Compiler:
             next_text = None
             if nxt is not None:
                 next_text = self.say.next_up(nxt.name)
-            if isinstance(item, Circuit):
+            if isinstance(item, Circuit) and item.style is not CircuitStyle.STANDARD:
+                compile_block(self, section, item, head)
+                last_ex = item.exercises[-1]
+                rest_after = item.rest_after_ms
+            elif isinstance(item, Circuit):
                 self.circuit(section, item, head)
                 last_ex = item.exercises[-1]
                 rest_after = item.rest_after_ms

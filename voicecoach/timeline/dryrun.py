@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from voicecoach.routine.model import Routine
-from voicecoach.timeline.model import EventKind, Phase, Timeline
+from voicecoach.routine.model import AMRAP_CAP, Routine
+from voicecoach.timeline.model import Amrap, EventKind, Phase, Timeline
 from voicecoach.timetext import clock, short_clock
 
 
@@ -24,13 +24,14 @@ class Entry:
     text: str
     duration_ms: int
     role: str  # the phase kind for "phase" entries, the event role otherwise
+    phase: Phase | None = None
 
 
 def entries(timeline: Timeline) -> Iterator[Entry]:
     """Phases and events merged in time order; a phase comes before the sounds it starts with."""
     for item in timeline.in_order():
         if isinstance(item, Phase):
-            yield Entry(item.start_ms, "phase", item.label, item.duration_ms, item.kind.value)
+            yield Entry(item.start_ms, "phase", item.label, item.duration_ms, item.kind.value, item)
         else:
             yield Entry(item.at_ms, item.kind.value, item.text, item.duration_ms, item.role.value)
 
@@ -44,9 +45,11 @@ def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) ->
         lengths = f"measured from the voice {voice}" if voice else "measured from the voice"
     else:
         lengths = "estimated from words and rate (no voice used)"
+    capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
+    cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
     return [
         routine.name,
-        f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}), "
+        f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}){cap}, "
         f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
         f"speech lengths {lengths}",
     ]
@@ -68,6 +71,23 @@ def format_text(routine: Routine, timeline: Timeline, *, voice: str | None = Non
     return "\n".join(lines) + "\n"
 
 
+def _work_fields(phase: Phase) -> dict[str, Any]:
+    """What a work phase asks for: its set, reps and weight, and what kind of set it is."""
+    fields: dict[str, Any] = {
+        "exercise": phase.exercise,
+        "set": phase.set_number,
+        "reps": phase.reps,
+        "weight": phase.weight,
+    }
+    if phase.round_number is not None:
+        fields["round"] = phase.round_number
+    if phase.warmup:
+        fields["warmup"] = True
+    if phase.amrap is not None:
+        fields["amrap"] = phase.amrap.value
+    return fields
+
+
 def to_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
     """The dry run as a JSON-ready mapping."""
     return {
@@ -82,6 +102,7 @@ def to_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
                 "text": e.text,
                 "duration_ms": e.duration_ms,
                 ("phase" if e.kind == "phase" else "role"): e.role,
+                **(_work_fields(e.phase) if e.phase is not None and e.phase.is_work else {}),
             }
             for e in entries(timeline)
         ],

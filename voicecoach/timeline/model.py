@@ -28,6 +28,25 @@ class PhaseKind(StrEnum):
     DONE = "done"
 
 
+class Amrap(StrEnum):
+    """How a work phase of "as many as possible" ends, and what Enter does in it."""
+
+    #: Paced counts up to the cap; Enter ends the set, and the count reached is recorded.
+    OPEN = "open"
+    #: A set of a fixed time; the reps typed (digits, then Enter) are recorded.
+    TIMED = "timed"
+    #: An AMRAP block: Enter marks each finished round; the rounds are recorded.
+    ROUNDS = "rounds"
+
+
+class Block(StrEnum):
+    """The kind of circuit a phase belongs to, when it is not a standard one."""
+
+    INTERVALS = "intervals"
+    EMOM = "emom"
+    AMRAP = "amrap"
+
+
 class EventKind(StrEnum):
     """What an event plays."""
 
@@ -73,6 +92,14 @@ class Phase:
     #: Paced repetitions of a work phase.
     reps: int | None = None
     weight: str | None = None
+    #: A warm-up set: played like any set, never counted as a work set.
+    warmup: bool = False
+    amrap: Amrap | None = None
+    block: Block | None = None
+    #: The first phase of the block this phase belongs to (its announcement).
+    block_start: int | None = None
+    #: What is said when Enter marks a finished round of an AMRAP block.
+    on_enter: str | None = None
 
     @property
     def duration_ms(self) -> int:
@@ -152,11 +179,14 @@ class Timeline:
     measured: bool = False
 
     def phrases(self) -> tuple[str, ...]:
-        """Every distinct phrase spoken, in order of first use."""
+        """Every distinct phrase spoken, in order of first use; then those said on a key."""
         seen: dict[str, None] = {}
         for e in self.events:
             if e.kind is EventKind.SPEAK:
                 seen.setdefault(e.text, None)
+        for p in self.phases:
+            if p.on_enter is not None:
+                seen.setdefault(p.on_enter, None)
         return tuple(seen)
 
     def in_order(self) -> Iterator[Phase | Event]:
@@ -178,8 +208,9 @@ class Timeline:
         return (e for e in self.events if e.phase_index == phase.index)
 
     def set_count(self) -> int:
-        """How many sets the session has (the sides of one set count as one set)."""
-        return len({p.set_id for p in self.phases if p.is_work})
+        """How many work sets the session has (the sides of one set count as one set; warm-up
+        sets do not count)."""
+        return len({p.set_id for p in self.phases if p.is_work and not p.warmup})
 
 
 #: What identifies one set within a routine: (exercise_index, round_number, set_number, side).

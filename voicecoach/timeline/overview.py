@@ -2,15 +2,75 @@
 
 from __future__ import annotations
 
-from voicecoach.routine.model import Circuit, Exercise, Routine, WorkKind
+from voicecoach.routine.model import (
+    Circuit,
+    CircuitStyle,
+    Exercise,
+    Routine,
+    SetTarget,
+    WorkKind,
+)
 from voicecoach.timeline.model import Timeline
 from voicecoach.timetext import short_clock
 
 _SECTION_TITLE = {"warmup": "Warm-up", "exercises": "Exercises", "cooldown": "Cool-down"}
 
 
+def _effort(rpe: float | None, rir: int | None) -> str:
+    parts = ([f"RPE {rpe:g}"] if rpe is not None else []) + (
+        [f"{rir} in reserve"] if rir is not None else []
+    )
+    return "".join(f", {p}" for p in parts)
+
+
+def _target(t: SetTarget, kind: WorkKind) -> str:
+    if t.amrap:
+        text = "max reps" + (f" in {(t.seconds_ms or 0) / 1000:g} s" if t.seconds_ms else "")
+    elif t.reps is not None:
+        text = f"{t.reps} reps"
+    elif kind is WorkKind.HOLD:
+        text = f"hold {(t.seconds_ms or 0) / 1000:g} s"
+    else:
+        text = f"{(t.seconds_ms or 0) / 1000:g} s"
+    if t.weight:
+        text += f", {t.weight}"
+    return text + _effort(t.rpe, t.rir)
+
+
+def _set_lines(ex: Exercise) -> list[str]:
+    """One line per set of an exercise whose sets have their own targets."""
+    lines: list[str] = []
+    counts = {True: 0, False: 0}
+    targets = ex.targets()
+    for i, t in enumerate(targets):
+        counts[t.warmup] += 1
+        head = f"warm-up {counts[True]}" if t.warmup else f"set {counts[False]}"
+        if t.drop:
+            head += " (drop)"
+        rest = f", rest {t.rest_ms / 1000:g} s" if i + 1 < len(targets) else ""
+        lines.append(f"{head}: {_target(t, ex.work)}{rest}")
+    return lines
+
+
+def _circuit_head(c: Circuit) -> str:
+    if c.style is CircuitStyle.AMRAP:
+        return f"as many rounds as possible in {short_clock(c.amrap_ms or 0)}"
+    rounds = f"{c.rounds} round{'s' if c.rounds != 1 else ''}"
+    if c.style is CircuitStyle.EMOM:
+        return f"{rounds}, every {(c.every_ms or 0) / 1000:g} s (EMOM)"
+    if c.style is CircuitStyle.INTERVALS:
+        return (
+            f"{rounds}, intervals, rest {c.rest_ms / 1000:g} s, "
+            f"{c.rest_between_rounds_ms / 1000:g} s between rounds"
+        )
+    return rounds
+
+
 def _work(ex: Exercise) -> str:
-    if ex.work is WorkKind.REPS:
+    if ex.amrap:
+        text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
+        text += f", tempo {ex.tempo}"
+    elif ex.work is WorkKind.REPS:
         assert ex.reps is not None
         text = f"{ex.reps} reps, tempo {ex.tempo}"
     elif ex.work is WorkKind.HOLD:
@@ -21,10 +81,16 @@ def _work(ex: Exercise) -> str:
         text += f", sides: {', '.join(ex.sides)}"
     if ex.weight:
         text += f", {ex.weight}"
-    return text
+    return text + _effort(ex.rpe, ex.rir)
 
 
 def _exercise_line(ex: Exercise, *, in_circuit: bool) -> str:
+    if ex.set_list:
+        warmups = sum(1 for t in ex.set_list if t.warmup)
+        sets = f"{ex.sets - warmups} sets" + (f" after {warmups} warm-up" if warmups else "")
+        sides = f", sides: {', '.join(ex.sides)}" if ex.sides else ""
+        tempo = f", tempo {ex.tempo}" if ex.work is WorkKind.REPS else ""
+        return f"{ex.name}: {sets}{tempo}{sides}"
     sets = "" if in_circuit else f"{ex.sets} x "
     rest = "" if in_circuit or ex.sets == 1 else f", rest {ex.rest_ms / 1000:g} s"
     return f"{ex.name}: {sets}{_work(ex)}{rest}"
@@ -43,11 +109,12 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
         lines += ["", f"{_SECTION_TITLE[section.value]}:"]
         for item in items:
             if isinstance(item, Circuit):
-                rounds = f"{item.rounds} round{'s' if item.rounds != 1 else ''}"
-                lines.append(f"  Circuit {item.name}: {rounds}")
+                lines.append(f"  Circuit {item.name}: {_circuit_head(item)}")
                 lines += [f"    - {_exercise_line(e, in_circuit=True)}" for e in item.exercises]
             else:
                 lines.append(f"  - {_exercise_line(item, in_circuit=False)}")
+                if item.set_list:
+                    lines += [f"      {line}" for line in _set_lines(item)]
             exercises = item.exercises if isinstance(item, Circuit) else (item,)
             lines += [f"      note: {e.notes.strip()}" for e in exercises if e.notes]
     muscles = sorted({m for e in routine.all_exercises() for m in e.muscles})

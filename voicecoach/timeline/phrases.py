@@ -7,6 +7,7 @@ written as words so every count is one short phrase with its own cached clip.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from voicecoach.routine.model import Reps
@@ -109,6 +110,11 @@ def number_de(n: int) -> str:
     return str(n)
 
 
+_WEIGHT_UNIT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?\s*")
+_UNITS_EN = {"kg": "kilos", "kgs": "kilos", "lb": "pounds", "lbs": "pounds"}
+_UNITS_DE = {"kg": "Kilo", "kgs": "Kilo", "lb": "Pfund", "lbs": "Pfund"}
+
+
 def _seconds_text(ms: int) -> tuple[int, bool]:
     """Whole minutes if the time is a whole number of minutes of at least two, else seconds."""
     s = round(ms / 1000)
@@ -202,6 +208,24 @@ class Phrases:
             head = f"{sets} sets, " if sets > 1 else ""
         return f"{name}. {head}{work}{each}."
 
+    def exercise_targets(
+        self, name: str, *, warmups: int, work_sets: int, amrap_ms: int | None, amrap: bool
+    ) -> str:
+        """The announcement of an exercise whose sets have their own targets:
+        'Deadlift. 2 warm-up sets, then 3 sets.'; 'Push-ups. 2 sets, as many reps as possible.'"""
+        if self._de:
+            sets = f"{work_sets} Sätze" if work_sets != 1 else "1 Satz"
+            if warmups:
+                warm = f"{warmups} Aufwärmsätze" if warmups != 1 else "1 Aufwärmsatz"
+                sets = f"{warm}, dann {sets}"
+        else:
+            sets = f"{work_sets} sets" if work_sets != 1 else "1 set"
+            if warmups:
+                warm = f"{warmups} warm-up sets" if warmups != 1 else "1 warm-up set"
+                sets = f"{warm}, then {sets}"
+        tail = f", {self.amrap(amrap_ms)}" if amrap else ""
+        return f"{name}. {sets}{tail}."
+
     def weight(self, weight: str) -> str:
         return f"Gewicht: {weight}." if self._de else f"Weight: {weight}."
 
@@ -237,6 +261,155 @@ class Phrases:
 
     def ten_seconds_left(self) -> str:
         return "Noch zehn Sekunden." if self._de else "Ten seconds left."
+
+    # -- per-set targets, effort, AMRAP --------------------------------------------------------
+
+    def spoken_weight(self, weight: str) -> str:
+        """A weight as lifters say it: "100 kg" as "100 kilos", "45 lb" as "45 pounds"."""
+        match = _WEIGHT_UNIT.fullmatch(weight)
+        if match is None:
+            return weight
+        number, unit = match.group(1), match.group(2).casefold()
+        words = _UNITS_DE if self._de else _UNITS_EN
+        return f"{number} {words[unit]}" if unit in words else weight
+
+    def set_target(
+        self,
+        number: int,
+        count: int,
+        *,
+        warmup: bool,
+        reps: Reps | None,
+        seconds_ms: int | None,
+        amrap: bool,
+        weight: str | None,
+        side: str | None,
+        hold: bool = False,
+    ) -> str:
+        """'Set 3 of 5: 5 reps at 100 kilos.', 'Warm-up set 1 of 2: 5 reps at 60 kilos.'"""
+        if self._de:
+            head = f"Aufwärmsatz {number} von {count}" if warmup else f"Satz {number} von {count}"
+            if count == 1:
+                head = "Aufwärmsatz" if warmup else "Satz"
+        else:
+            head = f"Warm-up set {number} of {count}" if warmup else f"Set {number} of {count}"
+            if count == 1:
+                head = "Warm-up set" if warmup else "Set"
+        work = self.amrap(seconds_ms) if amrap else self.work_text(reps, seconds_ms, hold)
+        if weight:
+            work += (
+                f" mit {self.spoken_weight(weight)}"
+                if self._de
+                else f" at {self.spoken_weight(weight)}"
+            )
+        if side:
+            work += f", Seite: {side}" if self._de else f", {side} side"
+        if count == 1 and not warmup:
+            return f"{work[0].upper()}{work[1:]}."
+        return f"{head}: {work}."
+
+    def amrap(self, seconds_ms: int | None) -> str:
+        """'as many reps as possible' (in a time)."""
+        if self._de:
+            text = "so viele Wiederholungen wie möglich"
+            return f"{text} in {self.duration(seconds_ms)}" if seconds_ms else text
+        text = "as many reps as possible"
+        return f"{text} in {self.duration(seconds_ms)}" if seconds_ms else text
+
+    def effort(self, rpe: float | None, rir: int | None) -> str | None:
+        """'Aim for RPE 8, two reps in reserve.'; None without a target."""
+        parts: list[str] = []
+        if rpe is not None:
+            whole = int(rpe)
+            half = rpe != whole
+            if self._de:
+                parts.append(f"RPE {number_de(whole)}einhalb" if half else f"RPE {whole}")
+            else:
+                parts.append(f"RPE {whole}{' and a half' if half else ''}")
+        if rir is not None:
+            if self._de:
+                word = "eine" if rir == 1 else self.count(rir)
+                reps = "Wiederholung" if rir == 1 else "Wiederholungen"
+                parts.append(
+                    f"{word} {reps} in Reserve" if rir else "keine Wiederholung in Reserve"
+                )
+            else:
+                reps = "rep" if rir == 1 else "reps"
+                parts.append(
+                    f"{self.count(rir)} {reps} in reserve" if rir else "no reps in reserve"
+                )
+        if not parts:
+            return None
+        return ("Ziel: " if self._de else "Aim for ") + ", ".join(parts) + "."
+
+    def warmup_word(self) -> str:
+        return "Aufwärmen" if self._de else "warm-up"
+
+    def drop(self) -> str:
+        return "Gewicht runter. Los." if self._de else "Drop the weight. Go."
+
+    # -- interval, EMOM and AMRAP blocks ---------------------------------------------------------
+
+    def go_name(self, name: str) -> str:
+        """Spoken as interval work starts: 'Mountain climbers, go.'"""
+        return f"{name}, los." if self._de else f"{name}, go."
+
+    def rest_short(self) -> str:
+        return "Pause." if self._de else "Rest."
+
+    def intervals(self, work_ms: int, rest_ms: int) -> str:
+        """'20 seconds work, 10 seconds rest.'"""
+        if self._de:
+            return f"{self.duration(work_ms)} Arbeit, {self.duration(rest_ms)} Pause."
+        return f"{self.duration(work_ms)} work, {self.duration(rest_ms)} rest."
+
+    def emom(self, every_ms: int) -> str:
+        """'Every minute on the minute.', 'Every 30 seconds.'"""
+        if every_ms == 60_000:
+            return "Jede Minute, zur vollen Minute." if self._de else "Every minute on the minute."
+        return (
+            f"Alle {self.duration(every_ms)}." if self._de else f"Every {self.duration(every_ms)}."
+        )
+
+    def amrap_block(self, ms: int) -> str:
+        """'As many rounds as possible in 10 minutes.'"""
+        if self._de:
+            return f"So viele Runden wie möglich in {self.duration(ms)}."
+        return f"As many rounds as possible in {self.duration(ms)}."
+
+    def task(self, name: str, work: str) -> str:
+        """One exercise of a block with its work: 'Burpees, 10 reps.'"""
+        return f"{name}, {work}."
+
+    def work_text(self, reps: Reps | None, seconds_ms: int | None, hold: bool) -> str:
+        """What a set asks for, short: '10 reps', '30 seconds', 'hold 30 seconds'."""
+        if reps is not None:
+            return self.reps(reps)
+        if hold:
+            return (
+                f"{self.duration(seconds_ms or 0)} halten"
+                if self._de
+                else (f"hold {self.duration(seconds_ms or 0)}")
+            )
+        return self.duration(seconds_ms or 0)
+
+    def next_round(self, tasks: str) -> str:
+        """Said when the person marks a finished round in an AMRAP block."""
+        return f"Nächste Runde: {tasks}" if self._de else f"Next round: {tasks}"
+
+    def time_left(self, ms: int) -> str:
+        """'9 minutes left.', '1 minute left.', '30 seconds left.'"""
+        seconds = round(ms / 1000)
+        if seconds >= 60 and seconds % 60 == 0:
+            minutes = seconds // 60
+            if self._de:
+                return f"Noch {minutes} {'Minute' if minutes == 1 else 'Minuten'}."
+            return f"{minutes} {'minute' if minutes == 1 else 'minutes'} left."
+        return f"Noch {self.duration(ms)}." if self._de else f"{self.duration(ms)} left."
+
+    def seconds_call(self, ms: int) -> str:
+        """The call before an EMOM boundary: '10 seconds.'"""
+        return f"{self.duration(ms)}."
 
     def done(self, elapsed_ms: int) -> str:
         minutes = max(1, round(elapsed_ms / 60_000))

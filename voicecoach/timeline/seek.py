@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from voicecoach.errors import UsageError
-from voicecoach.timeline.model import PhaseKind, SetKey, Timeline, set_key
+from voicecoach.timeline.model import Block, PhaseKind, SetKey, Timeline, set_key
 
 
 def find_start(timeline: Timeline, name: str) -> int:
@@ -32,12 +32,15 @@ def resume_start(timeline: Timeline, done: frozenset[SetKey]) -> int | None:
     """Where to pick up after an interruption: the first set not done.
 
     The session restarts at that exercise's announcement if the set is its first, else at the
-    rest (or switch) just before the set, so the person gets the countdown. None if every set
-    is done.
+    rest (or switch) just before the set, so the person gets the countdown; an EMOM circuit at
+    the rest before the round not done, an interval circuit at its announcement (its rounds are
+    one effort). None if every set is done.
     """
     for phase in timeline.phases:
         if not phase.is_work or set_key(phase) in done:
             continue
+        if phase.block is Block.INTERVALS and phase.block_start is not None:
+            return phase.block_start  # intervals are one effort: the block starts over
         before = timeline.phases[phase.index - 1] if phase.index else None
         if before is not None and before.kind is PhaseKind.PREPARE:
             announce = timeline.phases[before.index - 1]

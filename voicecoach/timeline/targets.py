@@ -1,0 +1,92 @@
+"""What is said about the targets of an exercise and of each of its sets.
+
+Per-set targets (a list of `sets`), effort targets (RPE, reps in reserve), warm-up sets, drop sets
+and AMRAP sets change the words of the announcement and of the call before each set; the compiler
+asks this module for them. A routine of version 1 gets exactly the words it always got.
+"""
+
+from __future__ import annotations
+
+from voicecoach.routine.model import Exercise, SetTarget, WorkKind
+from voicecoach.timeline.model import Amrap
+from voicecoach.timeline.phrases import Phrases
+
+
+def amrap_kind(target: SetTarget) -> Amrap | None:
+    """How an AMRAP set ends: at the cap or on Enter (OPEN), or after its time (TIMED)."""
+    if not target.amrap:
+        return None
+    return Amrap.OPEN if target.seconds_ms is None else Amrap.TIMED
+
+
+def announcement(say: Phrases, exercise: Exercise, *, in_circuit: bool) -> list[str]:
+    """The phrases announcing an exercise: what it is and what a set asks for, its weight."""
+    if not in_circuit and (exercise.set_list or exercise.amrap):
+        targets = exercise.targets()
+        warmups = sum(1 for t in targets if t.warmup)
+        out = [
+            say.exercise_targets(
+                exercise.name,
+                warmups=warmups,
+                work_sets=len(targets) - warmups,
+                amrap_ms=exercise.seconds_ms,
+                amrap=exercise.amrap and not exercise.set_list,
+            )
+        ]
+    else:
+        out = [
+            say.exercise(
+                exercise.name,
+                sets=1 if in_circuit else exercise.sets,
+                reps=exercise.reps,
+                hold_ms=exercise.seconds_ms if exercise.work is WorkKind.HOLD else None,
+                duration_ms=exercise.seconds_ms if exercise.work is WorkKind.DURATION else None,
+                sided=bool(exercise.sides),
+            )
+        ]
+    if exercise.weight and not exercise.set_list:
+        out.append(say.weight(exercise.weight))
+    return out
+
+
+def set_call(say: Phrases, exercise: Exercise, number: int, side: str | None) -> str | None:
+    """What is said just before set `number` (1-based) starts; None when nothing is.
+
+    Version 1 exercises get "Set 2 of 3, left side."; exercises with their own set targets,
+    an effort target or AMRAP sets get the set's target: "Set 3 of 5: 5 reps at 100 kilos. Aim
+    for RPE 8, two reps in reserve." Warm-up sets are numbered apart from the work sets.
+    """
+    targets = exercise.targets()
+    target = targets[number - 1]
+    effort = say.effort(target.rpe, target.rir)
+    if not (exercise.has_targets or exercise.amrap) or (len(targets) == 1 and not effort):
+        return say.set_of(number, len(targets), side)
+    same = [t for t in targets if t.warmup == target.warmup]
+    position = sum(1 for t in targets[:number] if t.warmup == target.warmup)
+    text = say.set_target(
+        position,
+        len(same),
+        warmup=target.warmup,
+        reps=target.reps,
+        seconds_ms=target.seconds_ms,
+        amrap=target.amrap,
+        weight=target.weight,
+        side=side,
+        hold=exercise.work is WorkKind.HOLD,
+    )
+    return f"{text} {effort}" if effort else text
+
+
+def rest_before(exercise: Exercise, number: int) -> int:
+    """The rest before set `number` (2 or more): the rest after the set before it."""
+    return exercise.targets()[number - 2].rest_ms
+
+
+def is_drop(exercise: Exercise, number: int) -> bool:
+    """Whether set `number` is a drop set (lighter, after a rest of a few seconds)."""
+    return exercise.targets()[number - 1].drop
+
+
+def target_of(exercise: Exercise, number: int) -> SetTarget:
+    """The target of set `number` (1-based)."""
+    return exercise.targets()[number - 1]
