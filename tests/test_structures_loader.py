@@ -9,13 +9,16 @@ import re
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from voicecoach.cli import cli
 from voicecoach.errors import RoutineError
 from voicecoach.routine.loader import load_routine_text
 from voicecoach.routine.model import Circuit, CircuitStyle, Exercise, Reps
+from voicecoach.routine.schema import routine_schema
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
 
@@ -541,3 +544,62 @@ def test_worked_examples_of_the_structures_load_and_compile(example: str) -> Non
 
 def test_every_structure_has_a_worked_example() -> None:
     assert len(_structure_examples()) >= 9
+
+
+# --- the JSON Schema agrees ----------------------------------------------------------------------
+
+_SCHEMA_CATCHES = {
+    "set-not-a-mapping",
+    "set-list-too-long",
+    "set-list-empty",
+    "set-key-misspelt",
+    "set-key-of-the-exercise",
+    "set-two-targets",
+    "set-reps-zero",
+    "set-rest-too-long",
+    "set-weight-without-unit",
+    "set-warmup-not-boolean",
+    "set-list-in-defaults",
+    "set-list-in-circuit",
+    "rpe-too-high",
+    "rpe-not-in-halves",
+    "set-rpe-text",
+    "rir-too-high",
+    "set-rir-not-whole",
+    "rpe-misspelt",
+    "reps-max-misspelt",
+    "duration-with-counted-reps",
+    "reps-max-with-hold",
+    "style-unknown",
+    "every-misspelt",
+    "every-on-an-exercise",
+    "every-too-short",
+    "amrap-too-short",
+    "amrap-with-rounds",
+    "amrap-with-rest",
+    "every-with-rest",
+    "intervals-and-every",
+    "every-and-amrap",
+}
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(routine_schema())
+
+
+@pytest.mark.parametrize(
+    "text", [pytest.param(c.values[0], id=c.id) for c in CASES if c.id in _SCHEMA_CATCHES]
+)
+def test_schema_rejects_what_the_loader_rejects(
+    validator: jsonschema.Draft202012Validator, text: str
+) -> None:
+    assert not validator.is_valid(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize("example", _structure_examples())
+def test_schema_accepts_the_worked_examples(
+    validator: jsonschema.Draft202012Validator, example: str
+) -> None:
+    document = yaml.safe_load(f"name: Example\nexercises:\n{textwrap.indent(example, '  ')}")
+    assert [e.message for e in validator.iter_errors(document)] == []

@@ -8,6 +8,7 @@ import textwrap
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
 from voicecoach.outcome import Outcome
+from voicecoach.playback.display import LiveDisplay
 from voicecoach.playback.player import Player, Summary
 from voicecoach.routine.loader import load_routine_text
 from voicecoach.testing import FakeClock, FakeKeys
@@ -209,3 +210,37 @@ def test_warmup_sets_are_recorded_but_not_counted_in_the_summary() -> None:
     assert [s[4] for s in recorder.sets] == [True, False, False]
     assert (summary.sets_done, summary.sets_total) == (2, 2)
     assert tl.phases[work(tl)[0].index].kind is PhaseKind.WORK
+
+
+def test_live_panel_shows_the_enter_key_in_amrap_phases() -> None:
+    tl = timeline(
+        """
+        name: Panel
+        exercises:
+          - {name: Push-ups, reps: max}
+          - circuit: Cindy
+            amrap: 60
+            exercises: [{name: Pull-up, reps: 5}]
+        """
+    )
+    open_set, block = work(tl)
+    display = LiveDisplay(tl, title="Panel")
+    try:
+        display.phase(open_set, tl.phases[open_set.index + 1])
+        counts = [e for e in tl.events_in(open_set) if e.role is Role.COUNT]
+        for event in counts[:3]:
+            display.event(event, played=True)
+        open_lines = display.render_text().splitlines()
+        display.phase(block, None)
+        block_lines = display.render_text().splitlines()
+        display.message("2 rounds done")
+        message = display.render_text().splitlines()[-1]
+    finally:
+        display.close()
+    assert open_lines[3].endswith("rep 3, as many as you can")
+    assert open_lines[-1] == (
+        "keys: space pause · n next · b back · q quit · Enter: set done "
+        "(type the reps first to record them)"
+    )
+    assert block_lines[-1] == "keys: space pause · n next · b back · q quit · Enter: round done"
+    assert message == "2 rounds done"

@@ -134,6 +134,8 @@ class LiveDisplay:
             detail = f"{left / 1000:5.0f} s left"
             if p.kind is PhaseKind.WORK and p.reps and self._rep:
                 detail = f"rep {self._rep} of {p.reps}, {detail.strip()}"
+            elif p.amrap is Amrap.OPEN and self._rep:
+                detail = f"rep {self._rep}, as many as you can"
             lines.append(f"phase   {_bar(done, 30)}  {detail}")
         if self._upcoming is not None:
             lines.append(f"next    {self._upcoming.label}")
