@@ -30,6 +30,7 @@ from voicecoach.clip import Clip
 from voicecoach.errors import SpeechUnavailable
 from voicecoach.loudness import SPEECH_DB, level
 from voicecoach.speech.engine import SpeechCacheError, SpeechSettings, Synthesizer, check_text
+from voicecoach.speech.text import plain_text
 
 #: Silence stored for a phrase the engine renders as nothing at all (a lone "-", say): an empty
 #: clip could not be told from a damaged cache entry, and could not be played.
@@ -135,6 +136,7 @@ class PhraseCache:
 
     def _make(self, text: str) -> Clip:
         check_text(text)
+        spoken = plain_text(text)
         with self._making:
             # Another thread may have made it while this one waited.
             found = self.get(text)
@@ -150,7 +152,10 @@ class PhraseCache:
                 ) from err
             temp = self.root / f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp.wav"
             try:
-                self.synthesizer.synthesize(text, temp)
+                if spoken:
+                    self.synthesizer.synthesize(spoken, temp)
+                else:  # markup only: nothing to say, and no engine is given it
+                    Clip(b"", 22050).to_wav(temp)
                 clip = self._check_made(text, temp)
                 with open(temp, "rb+") as f:
                     os.fsync(f.fileno())

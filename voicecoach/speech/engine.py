@@ -22,10 +22,13 @@ from typing import Protocol
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.routine.model import DEFAULT_RATE_WPM, DEFAULT_VOLUME
+from voicecoach.speech.text import plain_text
 
 #: Bump when the way cache entries are made changes, so old entries are not reused.
-#: 2: phrases are levelled to one loudness.
-_CACHE_FORMAT = 2
+#: 2: phrases are levelled to one loudness. 3: keyed by the plain text engines are given, so
+#: no entry made before that (when a control character could change an engine's settings for
+#: every later phrase) is reused.
+_CACHE_FORMAT = 3
 
 
 class UnknownVoiceError(VoicecoachError):
@@ -62,8 +65,10 @@ class SpeechSettings:
             raise ValueError(f"speech volume must be between 0.0 and 1.0, not {self.volume}")
 
     def cache_key(self, text: str) -> str:
-        """The sha256 (hex) of engine, voice, rate, volume and text."""
-        parts = [_CACHE_FORMAT, self.engine, self.voice_id, self.rate, float(self.volume), text]
+        """The sha256 (hex) of engine, voice, rate, volume and the text as engines get it
+        (:func:`~voicecoach.speech.text.plain_text`)."""
+        spoken = plain_text(text)
+        parts = [_CACHE_FORMAT, self.engine, self.voice_id, self.rate, float(self.volume), spoken]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -18,6 +18,7 @@ from voicecoach.speech.engine import (
     check_text,
     timeout_s,
 )
+from voicecoach.speech.text import plain_text
 
 #: The voice for a language when a routine names none, first one installed wins (espeak-ng's
 #: voice ids, which pyttsx3's espeak driver shares).
@@ -79,6 +80,7 @@ class EspeakNgSynthesizer:
 
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` spoken to `path` as a mono 16-bit WAV."""
+        text = plain_text(text)  # never an engine command, phonemes or markup
         check_text(text)
         try:
             done = subprocess.run(

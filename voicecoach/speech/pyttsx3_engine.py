@@ -27,6 +27,7 @@ from voicecoach.speech.engine import (
     timeout_s,
 )
 from voicecoach.speech.espeak_engine import EspeakNgEngine
+from voicecoach.speech.text import plain_text
 
 _T = TypeVar("_T")
 
@@ -281,6 +282,7 @@ class Pyttsx3Synthesizer:
 
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` spoken to `path` as a mono 16-bit 22050 Hz WAV."""
+        text = plain_text(text)  # never an engine command, phonemes or markup
         check_text(text)
         worker, settings, target = self._worker, self._settings, str(path)
         worker.call(
