@@ -7,9 +7,9 @@ the test run opens an ALSA device) ``XDG_CONFIG_HOME`` is pointed at a session f
 open, so the :func:`alsa_capture` fixture gives each test its own folder. A child process gets
 the same routing from :meth:`AlsaCapture.child_env` (or :func:`alsa_child_env`).
 
-Tests marked ``speech`` need espeak-ng, and those marked ``audio`` simpleaudio. Without them the
-tests are skipped, or fail when ``VOICECOACH_REQUIRE_SPEECH=1`` (``VOICECOACH_REQUIRE_AUDIO=1``)
-is set, as in CI.
+Tests marked ``speech`` need espeak-ng, those marked ``piper`` the extra ``neural``, and those
+marked ``audio`` simpleaudio. Without them the tests are skipped, or fail when
+``VOICECOACH_REQUIRE_SPEECH=1`` (``VOICECOACH_REQUIRE_AUDIO=1``) is set, as in CI.
 """
 
 from __future__ import annotations
@@ -113,6 +113,15 @@ def speech_missing() -> str | None:
     return None
 
 
+def piper_missing() -> str | None:
+    """Why the real piper engine cannot be tested here, or None."""
+    from voicecoach.speech.piper_engine import bundled_voice, installed
+
+    if not installed() or bundled_voice() is None:
+        return "the extra 'neural' is not installed (pip install -e '.[neural]')"
+    return None
+
+
 def audio_missing() -> str | None:
     """Why real playback cannot be tested here, or None."""
     try:
@@ -134,5 +143,7 @@ def _require(what: str, missing: str | None, variable: str) -> None:
 def _require_marked_parts(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("speech") is not None:
         _require("real speech", speech_missing(), "VOICECOACH_REQUIRE_SPEECH")
+    if request.node.get_closest_marker("piper") is not None:
+        _require("the piper engine", piper_missing(), "VOICECOACH_REQUIRE_SPEECH")
     if request.node.get_closest_marker("audio") is not None:
         _require("real audio", audio_missing(), "VOICECOACH_REQUIRE_AUDIO")

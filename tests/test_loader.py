@@ -360,7 +360,7 @@ TOP_CASES = [
         "name: A\nvoice: {speed: 200}\nexercises: [{name: X, reps: 5}]\n",
         [
             "routine.yaml:2:9: unknown key 'speed' in 'voice'; "
-            "expected one of id, rate, volume, engine"
+            "expected one of id, rate, volume, engine, model"
         ],
         id="voice-unknown-key",
     ),

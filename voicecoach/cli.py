@@ -80,6 +80,11 @@ def _load(routine_arg: str) -> Any:
     return load_routine(resolve_routine(routine_arg))
 
 
+def _notify(message: str) -> None:
+    """A one-time message of a command (a fallback, a missing part) on stderr."""
+    _echo(message, err=True)
+
+
 def _print_warnings(timeline: Any) -> None:
     for warning in timeline.warnings:
         _echo(str(warning), err=True)
@@ -229,7 +234,7 @@ def run(
         loaded,
         options,
         out=sys.stdout,
-        notify=lambda message: _echo(message, err=True),
+        notify=_notify,
         interactive=sys.stdin.isatty(),
         live=live,
     )
@@ -373,7 +378,7 @@ def say(
     from voicecoach.session.say import say_once
 
     voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
-    clip = say_once(text, language=language, voice=voice)
+    clip = say_once(text, language=language, voice=voice, notify=_notify)
     _echo(f"{clip.duration_ms / 1000:.2f} s")
 
 
@@ -520,6 +525,7 @@ def render(
             end_at=end_at,
             on_synthesis=on_synthesis,
             on_render=on_render,
+            notify=_notify,
         )
     size = result.size_bytes / 1_000_000
     _echo(f"wrote {result.path} ({clock(result.duration_ms)}, {size:.1f} MB) and {result.captions}")

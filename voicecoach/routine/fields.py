@@ -66,7 +66,7 @@ TOP_KEYS = (
     "exercises",
     "cooldown",
 )
-VOICE_KEYS = ("id", "rate", "volume", "engine")
+VOICE_KEYS = ("id", "rate", "volume", "engine", "model")
 
 #: Ranges of the numeric fields: (low, high), both included.
 SETS_RANGE = (1, 20)

@@ -325,6 +325,14 @@ class _RoutineBuilder:
         rate = check.whole(found["rate"], "rate", RATE_RANGE) if "rate" in found else None
         volume = check.fraction(found["volume"], "volume") if "volume" in found else None
         engine = check.text(found["engine"], "engine") if "engine" in found else None
+        model = check.text(found["model"], "model") if "model" in found else None
+        if model is not None:
+            # A voice file (Piper's): relative to the routine's folder, like 'library' paths.
+            if voice_id is not None:
+                check.problem(found["model"].pos, "give 'id' or 'model' in 'voice', not both")
+            path = Path(model).expanduser()
+            voice_id = str(path if path.is_absolute() else (self.base_dir or Path()) / path)
+            engine = engine or "piper"
         return Voice(
             id=voice_id,
             rate=DEFAULT_RATE_WPM if rate is None else rate,

@@ -52,18 +52,25 @@ class ReadyOrEstimated:
 
 
 def open_speech(
-    routine: Routine, voice: Voice | None = None, *, cache_root: Path | None = None
+    routine: Routine,
+    voice: Voice | None = None,
+    *,
+    cache_root: Path | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> PhraseCache:
     """A phrase cache for `voice` (default: the routine's) in the routine's language.
 
-    Raises SpeechUnavailable when no engine starts, UnknownVoiceError for a voice id that does
-    not exist.
+    When the engine asked for (or the first in order of preference) cannot speak the language,
+    the next one that can does, and `notify` is told so once. Raises SpeechUnavailable when no
+    engine starts, UnknownVoiceError for a voice id that does not exist.
     """
     from voicecoach.speech.cache import PhraseCache
-    from voicecoach.speech.voices import open_synthesizer, settings_for
+    from voicecoach.speech.voices import open_voice
 
-    settings = settings_for(voice or routine.voice, routine.language)
-    return PhraseCache(cache_root, synthesizer=open_synthesizer(settings))
+    synthesizer, note = open_voice(voice or routine.voice, routine.language)
+    if note is not None and notify is not None:
+        notify(f"speech: {note}.")
+    return PhraseCache(cache_root, synthesizer=synthesizer)
 
 
 def measured_timeline(

@@ -29,14 +29,16 @@ def render_routine(
     cache_root: Path | None = None,
     on_synthesis: Callable[[int, int], None] | None = None,
     on_render: Callable[[int, int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> RenderResult:
     """Render `routine` to one audio file with captions: the same timeline, phrases and voice
-    as `voicecoach run` (so the same speech cache)."""
+    as `voicecoach run` (so the same speech cache). `notify` hears of a fallback to another
+    engine."""
     from voicecoach.beeps import levelled_beeps
     from voicecoach.render.mix import render_timeline
 
     voice = voice or routine.voice
-    cache = open_speech(routine, voice, cache_root=cache_root)
+    cache = open_speech(routine, voice, cache_root=cache_root, notify=notify)
     timeline = measured_timeline(routine, cache, rate=voice.rate, on_progress=on_synthesis)
     start_ms, end_ms = window(timeline, start_at, end_at)
     return render_timeline(

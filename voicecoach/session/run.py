@@ -210,7 +210,7 @@ def _open_speech(
 ) -> PhraseCache | None:
     """The phrase cache, or None (said once) when no engine starts and speech is not required."""
     try:
-        return open_speech(routine, voice, cache_root=options.cache_root)
+        return open_speech(routine, voice, cache_root=options.cache_root, notify=notify)
     except SpeechUnavailable as err:
         if options.require_audio:
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from voicecoach.clip import Clip
@@ -21,13 +22,15 @@ def say_once(
     voice: Voice | None = None,
     clock: Clock | None = None,
     sink: Sink | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Clip:
-    """Speak `text` once with the given settings and wait until it has been played."""
+    """Speak `text` once with the given settings and wait until it has been played; `notify`
+    hears of a fallback to another engine."""
     from voicecoach.playback.clock import MonotonicClock
     from voicecoach.playback.sinks import open_audio_sink
 
     routine = Routine("say", (), (), (), language=language)
-    cache = open_speech(routine, voice)
+    cache = open_speech(routine, voice, notify=notify)
     clip = cache.clip(text)
     sink = sink if sink is not None else open_audio_sink()
     clock = clock or MonotonicClock()

@@ -18,7 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from voicecoach.errors import VoicecoachError
 from voicecoach.routine.model import DEFAULT_RATE_WPM, DEFAULT_VOLUME
@@ -55,6 +55,9 @@ class SpeechSettings:
     voice_id: str = "gmw/en-us"
     rate: int = DEFAULT_RATE_WPM
     volume: float = DEFAULT_VOLUME
+    #: What tells the voice's file from another of the same name (engines with voice files set
+    #: it): a replaced voice file makes new cache entries.
+    voice_file: str = ""
 
     def __post_init__(self) -> None:
         if not self.engine:
@@ -65,10 +68,11 @@ class SpeechSettings:
             raise ValueError(f"speech volume must be between 0.0 and 1.0, not {self.volume}")
 
     def cache_key(self, text: str) -> str:
-        """The sha256 (hex) of engine, voice, rate, volume and the text as engines get it
-        (:func:`~voicecoach.speech.text.plain_text`)."""
+        """The sha256 (hex) of engine, voice (and voice file), rate, volume and the text as
+        engines get it (:func:`~voicecoach.speech.text.plain_text`)."""
         spoken = plain_text(text)
-        parts = [_CACHE_FORMAT, self.engine, self.voice_id, self.rate, float(self.volume), spoken]
+        voice: list[str] = [self.voice_id, self.voice_file] if self.voice_file else [self.voice_id]
+        parts = [_CACHE_FORMAT, self.engine, *voice, self.rate, float(self.volume), spoken]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -134,6 +138,16 @@ class Engine(Protocol):
 
     def rate_control(self, words_per_minute: int) -> float:
         """The engine's own speed setting for a rate in words per minute."""
+        ...
+
+
+@runtime_checkable
+class ReadsVoiceFiles(Protocol):
+    """An engine whose voices can also be named by the path of a voice file."""
+
+    def voice_from_file(self, voice_id: str) -> VoiceInfo | None:
+        """The voice in the file `voice_id` names, None if it names no file; UnknownVoiceError
+        if the file is not a usable voice."""
         ...
 
 

@@ -12,6 +12,7 @@ import threading
 
 from voicecoach.speech.engine import Engine, UnknownEngineError, VoiceInfo
 from voicecoach.speech.espeak_engine import ESPEAK_NG
+from voicecoach.speech.piper_engine import PIPER
 from voicecoach.speech.pyttsx3_engine import PYTTSX3
 
 _lock = threading.Lock()
@@ -86,3 +87,4 @@ def preference(name: str | None) -> tuple[Engine, ...]:
 
 register(PYTTSX3)
 register(ESPEAK_NG)
+register(PIPER)

@@ -11,6 +11,7 @@ from voicecoach.errors import SpeechUnavailable
 from voicecoach.routine.model import Voice
 from voicecoach.speech.engine import (
     Engine,
+    ReadsVoiceFiles,
     SpeechSettings,
     Synthesizer,
     UnknownVoiceError,
@@ -140,3 +141,59 @@ def settings_for(
         rate=voice.rate,
         volume=voice.volume,
     )
+
+
+def voice_id_for(
+    engine: Engine, voice_id: str | None, language: str, voices: Sequence[VoiceInfo]
+) -> str:
+    """`voice_id` checked among `engine`'s voices (or a voice file the engine reads), or the
+    engine's default for `language`; UnknownVoiceError if there is none."""
+    if voice_id is not None and isinstance(engine, ReadsVoiceFiles):
+        found = engine.voice_from_file(voice_id)
+        if found is not None:
+            return found.id
+    return resolve_voice(voice_id, language, voices=voices, engine=engine)
+
+
+def open_voice(voice: Voice, language: str) -> tuple[Synthesizer, str | None]:
+    """Start the engine and voice that speak `language` as `voice` asks, and say if it is not the
+    one asked for.
+
+    The engines are tried in order: the voice's engine first (else the registry's order of
+    preference). An engine that is not installed, does not start or has no voice for the language
+    is passed over for the next; so is one without the voice `voice.id` names, unless that engine
+    was named too (then the unknown voice is an error). Returns the synthesizer (whose ``settings``
+    name the engine and voice in use) and, when the first engine was passed over for another
+    reason than not having a voice named for another engine, one sentence saying what speaks
+    instead and why. Raises UnknownVoiceError or SpeechUnavailable when no engine can speak.
+    """
+    tried = preference(voice.engine)
+    problems: list[str] = []
+    first_problem: str | None = None
+    unknown: UnknownVoiceError | None = None
+    for engine in tried:
+        try:
+            voice_id = voice_id_for(engine, voice.id, language, engine_voices(engine))
+            settings = SpeechSettings(engine.name, voice_id, voice.rate, voice.volume)
+            synthesizer = engine.open(settings)
+        except UnknownVoiceError as err:
+            if voice.id is not None and voice.engine == engine.name:
+                raise
+            unknown = unknown or err
+            problems.append(f"{engine.name}: {err}")
+            if voice.id is None and engine is tried[0]:
+                first_problem = f"{engine.name} has no voice for language {language!r}"
+            continue
+        except SpeechUnavailable as err:
+            problems.append(f"{engine.name}: {err}")
+            if engine is tried[0]:
+                first_problem = str(err)
+            continue
+        note = None
+        if first_problem is not None and engine is not tried[0]:
+            used = synthesizer.settings
+            note = f"{first_problem}; speaking with {used.engine} ({used.voice_id}) instead"
+        return synthesizer, note
+    if unknown is not None:
+        raise unknown
+    raise _none_started(problems, tried)
