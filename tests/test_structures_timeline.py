@@ -22,6 +22,7 @@ from voicecoach.timeline.model import (
     Timeline,
     set_key,
 )
+from voicecoach.timeline.overview import format_overview
 from voicecoach.timeline.seek import resume_start
 
 
@@ -450,3 +451,19 @@ def test_generated_version_2_routines_keep_the_timeline_invariants(
     text = "name: Generated\nexercises:\n" + "\n".join("  " + i for i in items) + "\n"
     tl = compile_routine(load_routine_text(text, filename="g.yaml"), Constant(ms))
     check_invariants(tl)
+
+
+def test_show_lists_each_set_and_says_the_total_counts_the_cap() -> None:
+    r = routine(SETS)
+    text = format_overview(r, compile_routine(r, Constant()))
+    assert text.splitlines()[1].startswith("total ")
+    assert "(open-ended AMRAP sets at their 100-rep cap), 3 sets, language en" in text
+    assert text.splitlines()[3:10] == [
+        "Exercises:",
+        "  - Deadlift: 3 sets after 2 warm-up, tempo 2-0-2-0",
+        "      warm-up 1: 5 reps, 60 kg, rest 60 s",
+        "      warm-up 2: 3 reps, 80 kg, rest 60 s",
+        "      set 1: 5 reps, 100 kg, RPE 8, 2 in reserve, rest 60 s",
+        "      set 2: 5 reps, 100 kg, RPE 8, 2 in reserve, rest 10 s",
+        "      set 3 (drop): max reps, 80 kg, RPE 9.5, 0 in reserve",
+    ]

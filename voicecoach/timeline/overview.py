@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from voicecoach.routine.model import (
+    AMRAP_CAP,
     Circuit,
     CircuitStyle,
     Exercise,
@@ -10,7 +11,7 @@ from voicecoach.routine.model import (
     SetTarget,
     WorkKind,
 )
-from voicecoach.timeline.model import Timeline
+from voicecoach.timeline.model import Amrap, Timeline
 from voicecoach.timetext import short_clock
 
 _SECTION_TITLE = {"warmup": "Warm-up", "exercises": "Exercises", "cooldown": "Cool-down"}
@@ -101,8 +102,10 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
     lines = [routine.name]
     if routine.description:
         lines.append(routine.description.strip())
+    capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
+    cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
     lines.append(
-        f"total {short_clock(timeline.total_ms)}, {timeline.set_count()} sets, "
+        f"total {short_clock(timeline.total_ms)}{cap}, {timeline.set_count()} sets, "
         f"language {routine.language}"
     )
     for section, items in routine.sections():
