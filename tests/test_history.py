@@ -482,8 +482,23 @@ def test_version_1_history_is_migrated_with_its_rows(db_path: Path) -> None:
             1,
         )
         assert stale.status is Outcome.INTERRUPTED
+        # What version 1 recorded was the target: it is both what was planned and what was done.
         assert store.sets_for(1) == [
-            SetRecord(1, "Row", 0, None, 1, None, 8, 31.5, None, False, T0 + timedelta(minutes=3))
+            SetRecord(
+                1,
+                "Row",
+                0,
+                None,
+                1,
+                None,
+                8,
+                31.5,
+                None,
+                False,
+                T0 + timedelta(minutes=3),
+                planned_reps=8,
+                planned_seconds=31.5,
+            )
         ]
         sid = start(store)
         record(store, sid, 1, weight="20 kg")

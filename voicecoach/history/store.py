@@ -19,8 +19,9 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
@@ -51,7 +52,9 @@ _SCHEMA: Final = (
         started_at    TEXT NOT NULL,
         ended_at      TEXT,
         status        TEXT NOT NULL DEFAULT 'running'
-                      CHECK (status IN ('running', 'completed', 'quit', 'interrupted'))
+                      CHECK (status IN ('running', 'completed', 'quit', 'interrupted')),
+        program       TEXT,
+        program_slot  INTEGER
     )
     """,
     "CREATE INDEX sessions_by_routine ON sessions (routine_name, id)",
@@ -70,7 +73,12 @@ _SCHEMA: Final = (
         skipped         INTEGER NOT NULL CHECK (skipped IN (0, 1)),
         finished_at     TEXT NOT NULL,
         warmup          INTEGER NOT NULL DEFAULT 0 CHECK (warmup IN (0, 1)),
-        rounds          INTEGER
+        rounds          INTEGER,
+        planned_reps    INTEGER,
+        planned_seconds REAL,
+        planned_weight  TEXT,
+        entered         TEXT NOT NULL DEFAULT 'target'
+                        CHECK (entered IN ('target', 'typed', 'counted', 'logged'))
     )
     """,
     "CREATE INDEX sets_by_session ON sets (session_id, id)",
@@ -87,11 +95,22 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
 
 def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     # Version 2 knew no warm-up sets (which do not count as work sets) and no AMRAP blocks
-    # (whose rounds are recorded).
-    conn.execute(
-        "ALTER TABLE sets ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0 CHECK (warmup IN (0, 1))"
-    )
-    conn.execute("ALTER TABLE sets ADD COLUMN rounds INTEGER")
+    # (whose rounds are recorded). It kept one value per set, the target, as if it had been done;
+    # version 3 keeps what was planned beside what was done: for the old sets both are the
+    # target, as recorded then. And it knows the program a session was played for.
+    for statement in (
+        "ALTER TABLE sets ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0 CHECK (warmup IN (0, 1))",
+        "ALTER TABLE sets ADD COLUMN rounds INTEGER",
+        "ALTER TABLE sessions ADD COLUMN program TEXT",
+        "ALTER TABLE sessions ADD COLUMN program_slot INTEGER",
+        "ALTER TABLE sets ADD COLUMN planned_reps INTEGER",
+        "ALTER TABLE sets ADD COLUMN planned_seconds REAL",
+        "ALTER TABLE sets ADD COLUMN planned_weight TEXT",
+        "ALTER TABLE sets ADD COLUMN entered TEXT NOT NULL DEFAULT 'target'"
+        " CHECK (entered IN ('target', 'typed', 'counted', 'logged'))",
+        "UPDATE sets SET planned_reps = reps, planned_seconds = seconds, planned_weight = weight",
+    ):
+        conn.execute(statement)
 
 
 #: Migration from version N to N + 1, by N.
@@ -137,6 +156,9 @@ class SessionRecord:
     sets_skipped: int
     #: When its last recorded set finished.
     last_set_at: datetime | None
+    #: The program it was played as a session of (``voicecoach next``), and its place in it.
+    program: str | None = None
+    program_slot: int | None = None
 
     @property
     def duration_s(self) -> float:
@@ -145,9 +167,22 @@ class SessionRecord:
         return max(0.0, (end - self.started_at).total_seconds()) if end else 0.0
 
 
+class Entered(StrEnum):
+    """Where a set's done values came from."""
+
+    #: The set ended as planned: its target was recorded (hands-free).
+    TARGET = "target"
+    #: Typed on the terminal during the session.
+    TYPED = "typed"
+    #: Counted by the session itself (the reps reached of an AMRAP set).
+    COUNTED = "counted"
+    #: Corrected afterwards with ``voicecoach log``.
+    LOGGED = "logged"
+
+
 @dataclass(frozen=True)
 class SetRecord:
-    """One set as it was done (or skipped)."""
+    """One set: what it asked for (``planned_*``) and what was done (or that it was skipped)."""
 
     session_id: int
     exercise: str
@@ -155,15 +190,22 @@ class SetRecord:
     round_number: int | None
     set_number: int
     side: str | None
+    #: Done: reps, seconds it lasted, weight.
     reps: int | None
     seconds: float | None
     weight: str | None
     skipped: bool
     finished_at: datetime
-    #: A warm-up set: recorded, never counted as a work set.
+    #: A warm-up set: recorded, never counted as a work set (summaries, stats, progression).
     warmup: bool = False
     #: The rounds finished in an AMRAP block (its row's `reps` is None).
     rounds: int | None = None
+    planned_reps: int | None = None
+    planned_seconds: float | None = None
+    planned_weight: str | None = None
+    entered: Entered = Entered.TARGET
+    #: The row's id in the file (0 for a record not read from one); not part of equality.
+    id: int = field(default=0, compare=False)
 
     @property
     def set_id(self) -> SetId:
@@ -296,17 +338,19 @@ _SESSION_COLUMNS: Final = """
         FROM sets WHERE session_id = s.id AND skipped = 0 AND warmup = 0)),
     (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
         FROM sets WHERE session_id = s.id AND skipped = 1 AND warmup = 0)),
-    (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1)
+    (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1),
+    s.program, s.program_slot
 """
 
 _SET_COLUMNS: Final = """
     session_id, exercise, exercise_index, round_number, set_number, side, reps, seconds, weight,
-    skipped, finished_at, warmup, rounds
+    skipped, finished_at, warmup, rounds, planned_reps, planned_seconds, planned_weight, entered
 """
 
 
 def _session(row: tuple[Any, ...]) -> SessionRecord:
-    (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row
+    (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row[:11]
+    program, slot = row[11:]
     read_status = Outcome.INTERRUPTED if status == _RUNNING else Outcome(str(status))
     started_at = _read_time(str(started))
     assert started_at is not None
@@ -322,6 +366,8 @@ def _session(row: tuple[Any, ...]) -> SessionRecord:
         sets_done=int(done),
         sets_skipped=int(skipped),
         last_set_at=_read_time(None if last is None else str(last)),
+        program=None if program is None else str(program),
+        program_slot=None if slot is None else int(slot),
     )
 
 
@@ -329,7 +375,7 @@ def _set(row: tuple[Any, ...]) -> SetRecord:
     (sid, exercise, index, round_number, set_number, side, reps, seconds, weight, skipped, at) = (
         row[:11]
     )
-    warmup, rounds = row[11:]
+    warmup, rounds, planned_reps, planned_seconds, planned_weight, entered, row_id = row[11:]
     finished_at = _read_time(str(at))
     assert finished_at is not None
     return SetRecord(
@@ -346,6 +392,11 @@ def _set(row: tuple[Any, ...]) -> SetRecord:
         finished_at=finished_at,
         warmup=bool(warmup),
         rounds=None if rounds is None else int(rounds),
+        planned_reps=None if planned_reps is None else int(planned_reps),
+        planned_seconds=None if planned_seconds is None else float(planned_seconds),
+        planned_weight=None if planned_weight is None else str(planned_weight),
+        entered=Entered(str(entered)),
+        id=int(row_id),
     )
 
 
@@ -471,18 +522,22 @@ class HistoryStore:
         content_hash: str | None,
         started_at: datetime,
         resumes: int | None = None,
+        program: str | None = None,
+        program_slot: int | None = None,
     ) -> int:
         """Record that a session has begun; returns its id. It reads as interrupted until ended.
 
         `resumes` is the id of the interrupted session this one carries on from (see
-        :meth:`resume_point`).
+        :meth:`resume_point`); `program` and `program_slot` name the program and the place in
+        it that the session was played as.
         """
         started = _aware(started_at, "started_at")
         with self._errors("write to"):
             cursor = self._conn.execute(
                 "INSERT INTO sessions (routine_name, routine_path, content_hash, resumes,"
-                " started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
-                (routine_name, routine_path, content_hash, resumes, started),
+                " started_at, status, program, program_slot)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+                (routine_name, routine_path, content_hash, resumes, started, program, program_slot),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -503,14 +558,21 @@ class HistoryStore:
         finished_at: datetime,
         warmup: bool = False,
         rounds: int | None = None,
-    ) -> None:
-        """Record one set of a session, done or skipped; `seconds` is how long it lasted.
+        planned_reps: int | None = None,
+        planned_seconds: float | None = None,
+        planned_weight: str | None = None,
+        entered: Entered = Entered.TARGET,
+    ) -> int:
+        """Record one set of a session, done or skipped; returns its id for :meth:`correct_set`.
 
-        `warmup` marks a warm-up set; `rounds` is what an AMRAP block reached."""
+        `reps`, `seconds` (how long it lasted) and `weight` are what was done; the ``planned_``
+        values are what the set asked for. `warmup` marks a warm-up set; `rounds` is what an
+        AMRAP block reached.
+        """
         finished = _aware(finished_at, "finished_at")
         with self._errors("write to"):
-            self._conn.execute(
-                f"INSERT INTO sets ({_SET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = self._conn.execute(
+                f"INSERT INTO sets ({_SET_COLUMNS}) VALUES ({', '.join('?' * 17)})",
                 (
                     session_id,
                     exercise,
@@ -525,8 +587,38 @@ class HistoryStore:
                     finished,
                     int(warmup),
                     rounds,
+                    planned_reps,
+                    planned_seconds,
+                    planned_weight,
+                    Entered(entered).value,
                 ),
             )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def correct_set(
+        self,
+        set_id: int,
+        *,
+        reps: int | None = None,
+        weight: str | None = None,
+        seconds: float | None = None,
+        entered: Entered,
+    ) -> None:
+        """Change what was done in one recorded set (the values given); a skipped set so
+        corrected counts as done."""
+        changes = {"reps": reps, "weight": weight, "seconds": seconds}
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            raise ValueError("nothing to correct: give reps, weight or seconds")
+        assignments = ", ".join(f"{k} = ?" for k in given)
+        with self._errors("write to"):
+            cursor = self._conn.execute(
+                f"UPDATE sets SET {assignments}, skipped = 0, entered = ? WHERE id = ?",
+                (*given.values(), Entered(entered).value, set_id),
+            )
+        if cursor.rowcount != 1:
+            raise ValueError(f"no set {set_id} in {self.path}")
 
     def end_session(self, session_id: int, *, status: Outcome, ended_at: datetime) -> None:
         """Record how and when a session ended: completed, quit, or interrupted."""
@@ -576,9 +668,54 @@ class HistoryStore:
         """The sets of one session, in the order they were recorded."""
         with self._errors("read"):
             rows = self._conn.execute(
-                f"SELECT {_SET_COLUMNS} FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
+                f"SELECT {_SET_COLUMNS}, id FROM sets WHERE session_id = ? ORDER BY id",
+                (session_id,),
             ).fetchall()
         return [_set(row) for row in rows]
+
+    def all_sets(self) -> list[SetRecord]:
+        """Every recorded set, oldest first."""
+        with self._errors("read"):
+            rows = self._conn.execute(f"SELECT {_SET_COLUMNS}, id FROM sets ORDER BY id").fetchall()
+        return [_set(row) for row in rows]
+
+    def exercise_history(
+        self, routine_name: str, exercise: str, *, limit: int = 12
+    ) -> list[tuple[SessionRecord, list[SetRecord]]]:
+        """The work sets of `exercise` in the latest sessions of a routine, newest first.
+
+        A session resumed from an interrupted one is read together with it, as one session.
+        Warm-up sets are left out; sessions without a set of the exercise are not listed.
+        """
+        sessions = self.recent_sessions(None, routine=routine_name)
+        by_id = {s.id: s for s in sessions}
+        resumed = {s.resumes for s in sessions if s.resumes is not None}
+        out: list[tuple[SessionRecord, list[SetRecord]]] = []
+        for session in sessions:
+            if session.id in resumed:
+                continue  # read with the session that carried it on
+            chain: list[int] = []
+            node: SessionRecord | None = session
+            while node is not None and node.id not in chain:
+                chain.append(node.id)
+                node = None if node.resumes is None else by_id.get(node.resumes)
+            with self._errors("read"):
+                rows = self._conn.execute(
+                    f"SELECT {_SET_COLUMNS}, id FROM sets WHERE session_id IN "
+                    f"({', '.join('?' * len(chain))}) AND exercise = ? AND warmup = 0 "
+                    "ORDER BY id",
+                    (*chain, exercise),
+                ).fetchall()
+            if rows:
+                out.append((session, [_set(row) for row in rows]))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def last_finished(self) -> SessionRecord | None:
+        """The latest session that is over (completed, quit or interrupted), or None."""
+        found = self._sessions("WHERE s.status != 'running' ORDER BY s.id DESC LIMIT 1", ())
+        return found[0] if found else None
 
     def last_interrupted(
         self, routine_name: str, *, content_hash: str | None = None
@@ -669,6 +806,8 @@ class SafeRecorder:
         content_hash: str | None,
         started_at: datetime,
         resumes: int | None = None,
+        program: str | None = None,
+        program_slot: int | None = None,
     ) -> int | None:
         """As :meth:`HistoryStore.start_session`; None when history is off."""
         if self._store is None or self.error is not None:
@@ -680,47 +819,29 @@ class SafeRecorder:
                 content_hash=content_hash,
                 started_at=started_at,
                 resumes=resumes,
+                program=program,
+                program_slot=program_slot,
             )
         except HistoryError as exc:
             self._failed(exc)
             return None
 
-    def record_set(
-        self,
-        session_id: int | None,
-        *,
-        exercise: str,
-        exercise_index: int,
-        round_number: int | None,
-        set_number: int,
-        side: str | None,
-        reps: int | None,
-        seconds: float | None,
-        weight: str | None,
-        skipped: bool,
-        finished_at: datetime,
-        warmup: bool = False,
-        rounds: int | None = None,
-    ) -> None:
-        """As :meth:`HistoryStore.record_set`; nothing when history is off."""
+    def record_set(self, session_id: int | None, **values: Any) -> int | None:
+        """As :meth:`HistoryStore.record_set`; None when history is off."""
         if self._store is None or self.error is not None or session_id is None:
+            return None
+        try:
+            return self._store.record_set(session_id, **values)
+        except HistoryError as exc:
+            self._failed(exc)
+            return None
+
+    def correct_set(self, set_id: int | None, **values: Any) -> None:
+        """As :meth:`HistoryStore.correct_set`; nothing when history is off."""
+        if self._store is None or self.error is not None or set_id is None:
             return
         try:
-            self._store.record_set(
-                session_id,
-                exercise=exercise,
-                exercise_index=exercise_index,
-                round_number=round_number,
-                set_number=set_number,
-                side=side,
-                reps=reps,
-                seconds=seconds,
-                weight=weight,
-                skipped=skipped,
-                finished_at=finished_at,
-                warmup=warmup,
-                rounds=rounds,
-            )
+            self._store.correct_set(set_id, **values)
         except HistoryError as exc:
             self._failed(exc)
 
