@@ -529,7 +529,7 @@ EXERCISE_CASES = [
         [
             "routine.yaml:5:5: unknown key 'sound' in an exercise; expected one of name, use, "
             "reps, hold, duration, sets, sides, tempo, rest, rest_after, prepare, side_switch, "
-            "weight, cues, notes, rpe, rir"
+            "weight, progress, cues, notes, rpe, rir"
         ],
         id="key-unknown",
     ),
@@ -1543,8 +1543,8 @@ def test_library_paths_are_relative_to_the_routine_file(tmp_path: Path) -> None:
 
 
 def test_keys_that_only_defaults_may_have_are_known() -> None:
-    """Every exercise field except name and use can be a default, plus countdown."""
-    assert set(DEFAULTS_KEYS) == (set(EXERCISE_KEYS) - {"name", "use"}) | {"countdown"}
+    """Every exercise field except name, use and progress can be a default, plus countdown."""
+    assert set(DEFAULTS_KEYS) == (set(EXERCISE_KEYS) - {"name", "use", "progress"}) | {"countdown"}
 
 
 # --- whatever the input: a Routine or a RoutineError --------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from voicecoach.errors import Problem, SourcePos
 from voicecoach.routine.model import Cue, Reps, Tempo, WorkKind
+from voicecoach.routine.progress import PROGRESS_KEYS, Rule, rule_from_parts, rule_from_text
 from voicecoach.routine.yamlsource import Map, Node, Scalar, Seq, describe, is_number, quote
 from voicecoach.textsafety import is_blank, unspeakable
 
@@ -35,6 +36,7 @@ EXERCISE_KEYS = (
     "prepare",
     "side_switch",
     "weight",
+    "progress",
     "cues",
     "notes",
     "rpe",
@@ -42,7 +44,7 @@ EXERCISE_KEYS = (
 )
 #: Keys of one mapping in a list of `sets`.
 SET_KEYS = (*WORK_KEYS, "weight", "rest", "rpe", "rir", "warmup")
-DEFAULTS_KEYS = (*(k for k in EXERCISE_KEYS if k not in ("name", "use")), "countdown")
+DEFAULTS_KEYS = (*(k for k in EXERCISE_KEYS if k not in ("name", "use", "progress")), "countdown")
 LIBRARY_ENTRY_KEYS = (*(k for k in EXERCISE_KEYS if k != "use"), "muscles", "equipment")
 CIRCUIT_KEYS = (
     "circuit",
@@ -134,6 +136,7 @@ DEFAULTS = Place(
     {
         "name": "each exercise has its own",
         "use": "each exercise chooses its own",
+        "progress": "each exercise progresses by its own rule: set it on the exercise",
         "muscles": _LIBRARY_ONLY,
         "equipment": _LIBRARY_ONLY,
     },
@@ -174,6 +177,7 @@ SET = Place(
         if k not in SET_KEYS
     },
 )
+PROGRESS = Place("in 'progress'", PROGRESS_KEYS)
 CUES = Place("in 'cues'", CUE_KINDS)
 LIBRARY_TOP = Place("at the top level of a library", ("exercises",))
 
@@ -225,6 +229,7 @@ class Fields:
     side_switch_ms: int | None = None
     countdown_s: int | None = None
     weight: str | None = None
+    progress: Rule | None = None
     #: Cues by kind, for the kinds the mapping sets.
     cues: dict[str, tuple[Cue, ...]] = field(default_factory=dict)
     notes: str | None = None
@@ -540,6 +545,57 @@ class Checker:
         value = self.text(node, "weight", max_len=WEIGHT_MAX)
         return None if value is None else " ".join(value.split())
 
+    def progress(self, node: Node) -> Rule | None:
+        """A progression rule: "double 2.5 kg", or a mapping with 'rule' and 'step'."""
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            rule = rule_from_text(node.value)
+        elif isinstance(node, Map):
+            found = {k: v for k, (_, v) in self.keys(node, PROGRESS).items()}
+            missing = [k for k in ("rule", "step") if k not in found]
+            if missing:
+                self.problem(node.pos, f"'progress' needs {' and '.join(repr(k) for k in missing)}")
+                return None
+
+            def scalar(key: str) -> str | None:
+                value = found.get(key)
+                if value is None:
+                    return None
+                if isinstance(value, Scalar) and value.value is not None:
+                    return str(value.value)
+                self.problem(value.pos, f"'{key}' must be a single value, got {describe(value)}")
+                raise _Reported
+
+            def whole(key: str, bounds: tuple[int, int]) -> int | None:
+                value = found.get(key)
+                if value is None:
+                    return None
+                number = self.whole(value, key, bounds)
+                if number is None:
+                    raise _Reported
+                return number
+
+            try:
+                rule = rule_from_parts(
+                    scalar("rule") or "",
+                    scalar("step") or "",
+                    deload=scalar("deload"),
+                    after=whole("after", (1, 10)),
+                    up_to=whole("up_to", (1, 3600)),
+                )
+            except _Reported:
+                return None
+        else:
+            self.problem(
+                node.pos,
+                "'progress' must be a rule like \"double 2.5 kg\" or a mapping with 'rule' and "
+                f"'step', got {describe(node)}",
+            )
+            return None
+        if isinstance(rule, str):
+            self.problem(node.pos, rule)
+            return None
+        return rule
+
     def cues(self, node: Node) -> dict[str, tuple[Cue, ...]]:
         """Cues by kind; each kind a text or a list of texts."""
         if not isinstance(node, Map):
@@ -579,6 +635,10 @@ class Checker:
             return self.texts(node, key, "[barbell, bench]")
         value = self.text(node, key)
         return None if value is None else (value,)
+
+
+class _Reported(Exception):
+    """A value was wrong and has been reported: stop checking the mapping it is in."""
 
 
 def unknown_key(key: str, place: Place) -> str:
@@ -687,6 +747,7 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
             else None
         ),
         weight=check.weight(values["weight"]) if "weight" in values else None,
+        progress=check.progress(values["progress"]) if "progress" in values else None,
         cues=check.cues(values["cues"]) if "cues" in values else {},
         notes=check.text(values["notes"], "notes", empty=True) if "notes" in values else None,
         muscles=(

@@ -73,6 +73,7 @@ from voicecoach.routine.model import (
     Voice,
     WorkKind,
 )
+from voicecoach.routine.progress import progress_problem
 from voicecoach.routine.yamlsource import (
     PATH_CHARS,
     Map,
@@ -657,6 +658,15 @@ class _RoutineBuilder:
         }
         if name is None or work is None:
             return None
+        weight = pick("weight", lambda f: f.weight, None)
+        progress = pick("progress", lambda f: f.progress, None)
+        if progress is not None:
+            layer = next(layer for layer in layers if layer.sets_key("progress"))
+            reps = (work.reps.low, work.reps.high) if work.reps else None
+            why = progress_problem(progress, work.kind.value, reps, weight)
+            if why is not None:
+                check.problem(layer.value_pos["progress"], why)
+                progress = None
         return Exercise(
             name=name,
             work=work.kind,
@@ -679,6 +689,7 @@ class _RoutineBuilder:
             side_switch_ms=pick("side_switch", lambda f: f.side_switch_ms, DEFAULT_SIDE_SWITCH_MS),
             countdown_s=_first(self.defaults.countdown_s, default=DEFAULT_COUNTDOWN_S),
             weight=weight,
+            progress=progress,
             cues=Cues(
                 intro=cues["intro"],
                 setup=cues["setup"],

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from voicecoach.errors import SourcePos
+from voicecoach.routine.progress import Advice, Rule
 
 #: Engine defaults where neither the exercise, its library entry nor `defaults` set a field.
 DEFAULT_SETS = 1
@@ -144,6 +145,10 @@ class Exercise:
     amrap: bool = False
     #: One target per set when `sets` is a list; empty when every set is the same.
     set_list: tuple[SetTarget, ...] = ()
+    #: How the target changes from session to session (the ``progress`` key).
+    progress: Rule | None = None
+    #: Today's target from the history, when progression was applied (spoken, shown).
+    advice: Advice | None = None
 
     def targets(self) -> tuple[SetTarget, ...]:
         """Every set's target, in order (`sets` of them)."""
