@@ -64,6 +64,6 @@ def test_live_panel_shows_set_rep_time_left_and_next() -> None:
     assert lines[2] == "WORK     Band Row: set 1 of 2"
     assert lines[3].endswith(f"rep 2 of 6, {left} s left")
     assert lines[4] == "next    Rest"
-    assert lines[-1] == "keys: space pause · n next · b back · q quit"
+    assert lines[-1] == "keys: space pause · n next · b back · w weight · q quit"
     display.message("Paused.")
     assert display.render_text().splitlines()[-1] == "Paused."

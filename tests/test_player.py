@@ -6,7 +6,7 @@ import pytest
 
 from voicecoach.clip import Clip
 from voicecoach.outcome import Outcome
-from voicecoach.playback.player import Player
+from voicecoach.playback.player import Done, Player
 from voicecoach.routine.model import Cue, Cues, Exercise, Reps, Routine, Tempo, WorkKind
 from voicecoach.testing import FakeClock, FakeKeys
 from voicecoach.timeline.compiler import compile_routine
@@ -56,8 +56,15 @@ class Recorder:
     def __init__(self) -> None:
         self.sets: list[tuple[str | None, int | None, str | None, bool]] = []
 
-    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None:
+        self.done: list[tuple[int, Done]] = []
+        self.corrected: list[tuple[int, Done]] = []
+
+    def set_finished(self, phase: Phase, *, skipped: bool, done: Done) -> None:
         self.sets.append((phase.exercise, phase.set_number, phase.side, skipped))
+        self.done.append((phase.index, done))
+
+    def set_corrected(self, phase: Phase, done: Done) -> None:
+        self.corrected.append((phase.index, done))
 
 
 BEEPS = {name: clip_for(name) for name in ("tick", "go", "stop", "rest", "rep", "finish")}

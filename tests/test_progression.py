@@ -506,3 +506,55 @@ def test_progress_routine_from_a_history_file(tmp_path: Path) -> None:
     assert plank.advice is not None
     assert plank.advice.explain() == "last time 30/30 s: up to hold 35 s"
     assert row == routine.all_exercises()[2]
+
+
+# --- spoken, shown -------------------------------------------------------------------------
+
+SPOKEN = [
+    (
+        "en",
+        "Last time 10, 10 and 9 at 40 kilos. Today 40 kilos again: aim for 10 on every set.",
+    ),
+    (
+        "de",
+        "Letztes Mal 10, 10 und 9 mit 40 Kilo. Heute wieder 40 Kilo: Ziel 10 in jedem Satz.",
+    ),
+    (
+        "fr",
+        "La dernière fois 10, 10 et 9 à 40 kilos. Aujourd'hui encore 40 kilos : visez 10 à "
+        "chaque série.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "spoken"), SPOKEN)
+def test_the_announcement_speaks_todays_target(language: str, spoken: str) -> None:
+    from voicecoach.timeline.phrases import Phrases
+
+    assert DEADLIFT.progress is not None
+    advice = decide(DEADLIFT.progress, DEADLIFT, [lifted([10, 10, 9], planned=10, weight=kg(40))])
+    assert Phrases(language).progress(advice) == spoken
+
+
+def test_spoken_steps_deloads_and_holds() -> None:
+    from voicecoach.timeline.phrases import Phrases
+
+    assert DEADLIFT.progress is not None
+    assert SQUAT.progress is not None
+    assert PLANK.progress is not None
+    en = Phrases("en")
+    up = decide(DEADLIFT.progress, DEADLIFT, [lifted([10, 10, 10], planned=10, weight=kg(40))])
+    assert en.progress(up) == (
+        "Last time 10, 10 and 10 at 40 kilos. Today 42.5 kilos: aim for 8 on every set."
+    )
+    assert Phrases("de").progress(up) == (
+        "Letztes Mal 10, 10 und 10 mit 40 Kilo. Heute 42,5 Kilo: Ziel 8 in jedem Satz."
+    )
+    down = decide(SQUAT.progress, SQUAT, [miss(62.5)] * 3)
+    assert en.progress(down) == (
+        "Last time 5, 5 and 4 at 62.5 kilos. 3 sessions short in a row. Today 55 kilos, to "
+        "build back up: aim for 5 on every set."
+    )
+    hold = decide(PLANK.progress, PLANK, [held([30, 30], 30)])
+    assert en.progress(hold) == "Last time 30 and 30 seconds. Today hold 35 seconds."
+    assert en.progress(decide(PLANK.progress, PLANK, [])) is None

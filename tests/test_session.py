@@ -213,6 +213,9 @@ class SwapWatch:
     def retimed(self, timeline: Timeline) -> None:
         self.retimed_at.append(self.clock.now())
 
+    def record(self, text: str) -> None:
+        pass
+
 
 class SignallingFinisher(Finisher):
     """The real Finisher; `offered` is set once it has handed its result to the player."""

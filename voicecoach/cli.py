@@ -8,11 +8,13 @@ part that is missing, 130 for Ctrl-C.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from click.shell_completion import CompletionItem
@@ -139,97 +141,167 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
     return report
 
 
+def _history_file_option(f: _F) -> _F:
+    return click.option(
+        "--history",
+        "history_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="History database file (default: in your data folder).",
+    )(f)
+
+
+@dataclass(frozen=True)
+class _PlayArgs:
+    """The options `run` and `next` share."""
+
+    dry_run: bool
+    as_json: bool
+    estimate: bool
+    voice_id: str | None
+    rate: int | None
+    volume: float | None
+    engine: str | None
+    plain: bool
+    start_at: str | None
+    resume: bool
+    require_audio: bool
+    no_history: bool
+    history_path: Path | None
+    no_progress: bool
+
+
+def _play_options(f: _F) -> _F:
+    """The options of `run` and `next`, gathered into one `play` argument (a :class:`_PlayArgs`)."""
+    options = [
+        click.option(
+            "--dry-run", is_flag=True, help="Print every cue with its time; speak nothing."
+        ),
+        click.option("--json", "as_json", is_flag=True, help="With --dry-run: print JSON instead."),
+        click.option(
+            "--estimate",
+            is_flag=True,
+            help="With --dry-run: estimate phrase lengths from words and rate instead of "
+            "measuring them.",
+        ),
+        _voice_options,
+        click.option(
+            "--plain", is_flag=True, help="One plain line per event instead of the live panel."
+        ),
+        click.option("--start-at", metavar="EXERCISE", help="Start at this exercise (its name)."),
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Start at the first set not done in the last interrupted run.",
+        ),
+        click.option(
+            "--require-audio",
+            is_flag=True,
+            help="Fail (exit 3) instead of going on without speech or sound.",
+        ),
+        click.option("--no-history", is_flag=True, help="Do not record this session."),
+        _history_file_option,
+        click.option(
+            "--no-progress",
+            is_flag=True,
+            help="Play the file's own weights, reps and holds, not today's targets from the "
+            "history.",
+        ),
+    ]
+
+    @functools.wraps(f)
+    def gather(*args: Any, **kwargs: Any) -> Any:
+        fields = {name: kwargs.pop(name) for name in _PlayArgs.__dataclass_fields__}
+        return f(*args, play=_PlayArgs(**fields), **kwargs)
+
+    for option in reversed(options):
+        gather = option(gather)
+    return cast(_F, gather)
+
+
 @cli.command(epilog=EPILOG_RUN)
 @_routine_argument()
-@click.option("--dry-run", is_flag=True, help="Print every cue with its time; speak nothing.")
-@click.option("--json", "as_json", is_flag=True, help="With --dry-run: print JSON instead.")
-@click.option(
-    "--estimate",
-    is_flag=True,
-    help="With --dry-run: estimate phrase lengths from words and rate instead of measuring them.",
-)
-@_voice_options
-@click.option("--plain", is_flag=True, help="One plain line per event instead of the live panel.")
-@click.option("--start-at", metavar="EXERCISE", help="Start at this exercise (its name).")
-@click.option(
-    "--resume", is_flag=True, help="Start at the first set not done in the last interrupted run."
-)
-@click.option(
-    "--require-audio",
-    is_flag=True,
-    help="Fail (exit 3) instead of going on without speech or sound.",
-)
-@click.option("--no-history", is_flag=True, help="Do not record this session.")
-@click.option(
-    "--history",
-    "history_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="History database file (default: in your data folder).",
-)
-def run(
-    routine: str,
-    dry_run: bool,
-    as_json: bool,
-    estimate: bool,
-    voice_id: str | None,
-    rate: int | None,
-    volume: float | None,
-    engine: str | None,
-    plain: bool,
-    start_at: str | None,
-    resume: bool,
-    require_audio: bool,
-    no_history: bool,
-    history_path: Path | None,
-) -> None:
+@_play_options
+def run(routine: str, play: _PlayArgs) -> None:
     """Coach ROUTINE out loud (a bundled name, a name in your folder, or a file).
 
     ROUTINE is looked up as a path first, then by name in your own folder
     (~/.config/voicecoach/routines), then among the bundled routines.
 
     While it plays, in a terminal: space pauses and resumes, n skips to the
-    next phase, b goes back to the start of the set, q quits. Ctrl-C stops
-    at once with a summary (exit status 130). Every session is recorded in
-    the workout history unless --no-history is given.
+    next phase, b goes back to the start of the set, q quits. Typing a number
+    and Enter during a set, or in the rest after it, records that many reps
+    (seconds, for a hold) instead of the target; w, a number and Enter sets
+    the weight of the next sets. Ctrl-C stops at once with a summary (exit
+    status 130). Every session is recorded in the workout history unless
+    --no-history is given.
+
+    Exercises with a progression rule ('progress' in the routine) get
+    today's targets from the history; --no-progress plays the file's own.
 
     --dry-run prints the session instead, with phrase lengths measured from
     the voice when one is installed (synthesizing into the speech cache),
     or estimated with --estimate or when there is no voice.
     """
+    _play(_load(routine), play)
+
+
+def _today(loaded: Any, history_path: Path | None, *, progress: bool) -> Any:
+    """The routine with today's targets from the history, which is only read (none: as it is)."""
+    from voicecoach.history.store import open_existing
+    from voicecoach.session.run import todays_routine
+
+    if not progress or not any(e.progress for e in loaded.all_exercises()):
+        return loaded
+    store = open_existing(history_path)
+    if store is None:
+        return loaded
+    with store:
+        return todays_routine(loaded, store)
+
+
+def _play(
+    loaded: Any, play: _PlayArgs, *, program: str | None = None, slot: int | None = None
+) -> None:
     from voicecoach.outcome import Outcome
     from voicecoach.session.prepare import dry_run_timeline
     from voicecoach.session.run import RunOptions, run_routine
 
-    loaded = _load(routine)
-    voice = loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
-    if as_json and not dry_run:
+    voice = loaded.voice.with_overrides(
+        id=play.voice_id, rate=play.rate, volume=play.volume, engine=play.engine
+    )
+    if play.as_json and not play.dry_run:
         raise click.UsageError("--json goes with --dry-run")
-    if estimate and not dry_run:
+    if play.estimate and not play.dry_run:
         raise click.UsageError("--estimate goes with --dry-run")
-    if dry_run and (resume or start_at):
+    if play.dry_run and (play.resume or play.start_at):
         raise click.UsageError("--dry-run prints the whole session: drop --resume and --start-at")
-    if dry_run:
+    if play.dry_run:
         from voicecoach.timeline.dryrun import format_text, to_json
 
+        progress = not (play.no_progress or play.no_history)
+        loaded = _today(loaded, play.history_path, progress=progress)
         timeline, measured_with = dry_run_timeline(
-            loaded, voice, estimate=estimate, on_progress=_progress("measuring phrases")
+            loaded, voice, estimate=play.estimate, on_progress=_progress("measuring phrases")
         )
         _print_warnings(timeline)
-        if as_json:
+        if play.as_json:
             _echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
         else:
             _echo(format_text(loaded, timeline, voice=measured_with), nl=False)
         return
     options = RunOptions(
         voice=voice,
-        plain=plain,
-        start_at=start_at,
-        resume=resume,
-        require_audio=require_audio,
-        history=not no_history,
-        history_path=history_path,
+        plain=play.plain,
+        start_at=play.start_at,
+        resume=play.resume,
+        require_audio=play.require_audio,
+        history=not play.no_history,
+        history_path=play.history_path,
+        progress=not play.no_progress,
+        program=program,
+        program_slot=slot,
     )
-    live = not plain and sys.stdout.isatty()
+    live = not play.plain and sys.stdout.isatty()
     result = run_routine(
         loaded,
         options,
@@ -286,8 +358,15 @@ def validate(files: Sequence[str]) -> None:
 
 @cli.command()
 @_routine_argument()
-def show(routine: str) -> None:
+@_history_file_option
+@click.option(
+    "--no-progress", is_flag=True, help="Show the file's own targets, not today's from the history."
+)
+def show(routine: str, history_path: Path | None, no_progress: bool) -> None:
     """Show what ROUTINE holds: exercises, sets, total time, muscles, equipment.
+
+    Exercises with a progression rule show today's target and why, from the
+    workout history.
 
     \b
     Example:
@@ -297,7 +376,7 @@ def show(routine: str) -> None:
     from voicecoach.timeline.durations import EstimatedDurations
     from voicecoach.timeline.overview import format_overview
 
-    loaded = _load(routine)
+    loaded = _today(_load(routine), history_path, progress=not no_progress)
     timeline = compile_routine(loaded, EstimatedDurations(loaded.voice.rate))
     _echo(format_overview(loaded, timeline), nl=False)
 
@@ -380,15 +459,6 @@ def say(
     voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
     clip = say_once(text, language=language, voice=voice, notify=_notify)
     _echo(f"{clip.duration_ms / 1000:.2f} s")
-
-
-def _history_file_option(f: _F) -> _F:
-    return click.option(
-        "--history",
-        "history_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="History database file (default: in your data folder).",
-    )(f)
 
 
 @cli.command()

@@ -242,8 +242,11 @@ def progress_routine(routine: Routine, lookup: HistoryLookup) -> Routine:
     )
 
 
-def history_lookup(store: HistoryStore, routine_name: str) -> HistoryLookup:
-    """The past sessions of a routine's exercises, as :func:`decide` reads them, from `store`."""
+def history_lookup(
+    store: HistoryStore, routine_name: str, *, before: int | None = None
+) -> HistoryLookup:
+    """The past sessions of a routine's exercises, as :func:`decide` reads them, from `store`;
+    only sessions recorded before session `before`, when given."""
 
     def lookup(exercise: Exercise, due: int) -> list[PastSession]:
         return [
@@ -261,7 +264,7 @@ def history_lookup(store: HistoryStore, routine_name: str) -> HistoryLookup:
                 ),
                 due,
             )
-            for _, sets in store.exercise_history(routine_name, exercise.name)
+            for _, sets in store.exercise_history(routine_name, exercise.name, before=before)
         ]
 
     return lookup

@@ -680,14 +680,19 @@ class HistoryStore:
         return [_set(row) for row in rows]
 
     def exercise_history(
-        self, routine_name: str, exercise: str, *, limit: int = 12
+        self, routine_name: str, exercise: str, *, limit: int = 12, before: int | None = None
     ) -> list[tuple[SessionRecord, list[SetRecord]]]:
         """The work sets of `exercise` in the latest sessions of a routine, newest first.
 
         A session resumed from an interrupted one is read together with it, as one session.
-        Warm-up sets are left out; sessions without a set of the exercise are not listed.
+        Warm-up sets are left out; sessions without a set of the exercise are not listed, nor
+        sessions from `before` on (an id), when given.
         """
-        sessions = self.recent_sessions(None, routine=routine_name)
+        sessions = [
+            s
+            for s in self.recent_sessions(None, routine=routine_name)
+            if before is None or s.id < before
+        ]
         by_id = {s.id: s for s in sessions}
         resumed = {s.resumes for s in sessions if s.resumes is not None}
         out: list[tuple[SessionRecord, list[SetRecord]]] = []

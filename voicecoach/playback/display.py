@@ -47,6 +47,9 @@ class PlainDisplay:
     def retimed(self, timeline: Timeline) -> None:
         """Lines carry their own times: nothing to redraw."""
 
+    def record(self, text: str) -> None:
+        """What a set will be recorded as is printed only when it changes (as a message)."""
+
     def close(self) -> None:
         self.out.flush()
 
@@ -76,6 +79,7 @@ class LiveDisplay:
         self._said = ""
         self._rep = 0
         self._message = ""
+        self._record = ""
         self._position = 0
         self._live = Live(console=self.console, auto_refresh=False, transient=False)
         self._live.start()
@@ -103,6 +107,11 @@ class LiveDisplay:
 
     def message(self, text: str) -> None:
         self._message = text
+        self._draw()
+
+    def record(self, text: str) -> None:
+        """What the set being played (or the one just done) will be recorded as."""
+        self._record = text
         self._draw()
 
     def retimed(self, timeline: Timeline) -> None:
@@ -141,7 +150,9 @@ class LiveDisplay:
             lines.append(f"next    {self._upcoming.label}")
         if self._said:
             lines.append(f"said    {self._said}")
-        keys = "keys: space pause · n next · b back · q quit"
+        if self._record:
+            lines.append(f"record  {self._record}  (type reps + Enter to change)")
+        keys = "keys: space pause · n next · b back · w weight · q quit"
         if p is not None and p.amrap is not None:
             keys += _ENTER_HINT[p.amrap]
         lines.append(self._message or keys)

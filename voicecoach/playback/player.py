@@ -21,7 +21,9 @@ from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
 from voicecoach.outcome import Outcome
 from voicecoach.playback.clock import Clock
+from voicecoach.playback.keyinput import KeyInput, Mark, Number
 from voicecoach.playback.sinks import Sink
+from voicecoach.routine.progress import parse_load
 from voicecoach.timeline.model import Amrap, Event, EventKind, Phase, Role, SetId, Timeline
 
 #: A sound due longer ago than this is not played at all.
@@ -39,11 +41,6 @@ class ReadyClips(Protocol):
     waits for synthesis, unlike the renderer's :class:`voicecoach.render.mix.ClipMaker`)."""
 
     def get(self, text: str) -> Clip | None: ...
-
-
-#: The key that ends an open-ended AMRAP set, marks a round of an AMRAP block, and records the
-#: reps typed before it. Never the pause key.
-ENTER_KEYS = ("\n", "\r")
 
 
 class Keys(Protocol):
@@ -67,15 +64,39 @@ class Display(Protocol):
 
     def retimed(self, timeline: Timeline) -> None: ...
 
+    def record(self, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a set is recorded as: its target, unless a number was typed for it."""
+
+    reps: int | None
+    #: Seconds held (a hold), or how long the set lasted.
+    seconds: float | None
+    weight: str | None
+    #: Where the values came from: "target" (as planned), "typed" during the session, or
+    #: "counted" (what an AMRAP phase reached).
+    entered: str = "target"
+    #: The rounds an AMRAP block finished.
+    rounds: int | None = None
+
+    def __str__(self) -> str:
+        if self.rounds is not None:
+            text = f"{self.rounds} round{'s' if self.rounds != 1 else ''}"
+        elif self.reps is not None:
+            text = f"{self.reps} reps"
+        else:
+            text = f"{self.seconds or 0:g} s"
+        return f"{text} at {self.weight}" if self.weight else text
+
 
 class Recorder(Protocol):
-    """Told of every set as it finishes (history).
+    """Told of every set as it finishes (history), and of a number typed for it afterwards."""
 
-    `reached` is what an AMRAP phase counted: the reps of an AMRAP set (the count reached, or
-    the number typed), the rounds of an AMRAP block; None for any other set.
-    """
+    def set_finished(self, phase: Phase, *, skipped: bool, done: Done) -> None: ...
 
-    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None: ...
+    def set_corrected(self, phase: Phase, done: Done) -> None: ...
 
 
 class NoKeys:
@@ -173,10 +194,16 @@ class Player:
         self._current: Phase | None = None
         self._done_sets: set[int] = set()
         self._skipped_sets: set[int] = set()
-        #: Counts spoken in the current phase, digits typed, and what each AMRAP phase reached.
+        #: Counts spoken in the current phase, and what each AMRAP phase reached.
         self._counted = 0
-        self._typed = ""
         self.reached: dict[int, int] = {}
+        #: Typed keys; reps (or seconds) typed per set phase; weights typed per exercise.
+        self.input = KeyInput()
+        self._typed: dict[int, int] = {}
+        self._weights: dict[int, str] = {}
+        self._weight_next = False
+        #: The last set recorded, which a number typed in the rest after it corrects.
+        self._last_set: Phase | None = None
         self._anchor = 0.0
         self._pos = 0
         self._offers: queue.SimpleQueue[Timeline | None] = queue.SimpleQueue()
@@ -368,6 +395,7 @@ class Player:
             nxt = phase.index + 1
             upcoming = self.timeline.phases[nxt] if nxt < len(self.timeline.phases) else None
             self.display.phase(phase, upcoming)
+            self._show_record()
 
     def _fire(self, event: Event, late_ms: float) -> None:
         self.stats.lateness_ms.append(late_ms)
@@ -398,15 +426,110 @@ class Player:
             self.reached.setdefault(phase.index, self._counted)
         elif phase.amrap is Amrap.ROUNDS:
             self.reached.setdefault(phase.index, 0)
-        reached = self.reached.get(phase.index)
+        self._last_set = phase
         if self.recorder is not None:
-            self.recorder.set_finished(phase, skipped=skipped, reached=reached)
+            self.recorder.set_finished(phase, skipped=skipped, done=self.done(phase))
+
+    # -- what was done -------------------------------------------------------------------------
+
+    def done(self, phase: Phase) -> Done:
+        """What set `phase` is recorded as: its target, what an AMRAP phase reached, or the reps
+        and weight typed for it."""
+        typed = self._typed.get(phase.index)
+        weight = phase.weight
+        if phase.exercise_index is not None:
+            weight = self._weights.get(phase.exercise_index, weight)
+        entered = "typed" if typed is not None or weight != phase.weight else "target"
+        if phase.amrap is Amrap.ROUNDS:
+            rounds = self.reached.get(phase.index, 0)
+            return Done(None, phase.duration_ms / 1000, weight, "counted", rounds=rounds)
+        if phase.amrap is not None:
+            counted = self._counted if phase is self._current else 0
+            reached = typed if typed is not None else self.reached.get(phase.index, counted)
+            seconds = None if phase.amrap is Amrap.OPEN else phase.duration_ms / 1000
+            return Done(reached, seconds, weight, entered if typed is not None else "counted")
+        if phase.reps is not None:
+            return Done(phase.reps if typed is None else typed, None, weight, entered)
+        seconds = phase.duration_ms / 1000 if typed is None else float(typed)
+        return Done(None, seconds, weight, entered)
+
+    def _entry_target(self) -> Phase | None:
+        """The set a number typed now is for: the set being played, else the last one done."""
+        current = self._current
+        if current is not None and current.is_work:
+            return current
+        return self._last_set
+
+    def _show_record(self) -> None:
+        target = self._entry_target()
+        if self.display is not None and target is not None:
+            self.display.record(f"{_set_label(target)}: {self.done(target)}")
+
+    def _number(self, number: Number) -> bool:
+        """A number typed and Enter: the reps of a set (seconds of a hold; in an AMRAP phase what
+        it reached), or after w a weight. True if the session's position changed."""
+        if self._weight_next:
+            self._weight_next = False
+            self._new_weight(number)
+            return False
+        target = self._entry_target()
+        if target is None or number.whole is None:
+            self._tell("no set to record yet" if target is None else "reps are whole numbers")
+            return False
+        if target is self._current and target.amrap is not None:
+            self.reached[target.index] = number.whole
+            if target.amrap is Amrap.OPEN:
+                return self._end_open_set(target)
+            self._tell(f"{number.whole} {'rounds' if target.amrap is Amrap.ROUNDS else 'reps'}")
+            return False
+        self._typed[target.index] = number.whole
+        if target.index in self._done_sets | self._skipped_sets:
+            self._done_sets.add(target.index)
+            self._skipped_sets.discard(target.index)
+            if self.recorder is not None:
+                self.recorder.set_corrected(target, self.done(target))
+        self._tell(f"recorded: {_set_label(target)}: {self.done(target)}")
+        return False
+
+    def _new_weight(self, number: Number) -> None:
+        """The weight of the next sets of the exercise being played, or of the next exercise."""
+        current = self._current
+        start = current.index if current is not None else 0
+        upcoming = [p for p in self.timeline.phases[start:] if p.is_work]
+        index = upcoming[0].exercise_index if upcoming else None
+        if index is None:
+            self._tell("no set left to change the weight of")
+            return
+        phase = upcoming[0]
+        load = parse_load(phase.weight)
+        weight = f"{number.text} {load.unit if load is not None else 'kg'}"
+        self._weights[index] = weight
+        self._tell(f"{phase.exercise}: {weight} from now on")
+
+    def _tell(self, text: str) -> None:
+        if self.display is not None:
+            self.display.message(text)
+            self._show_record()
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _key(self, key: str) -> bool:
+    def _key(self, char: str) -> bool:
         """Act on a key; True if the session's position changed."""
-        key = key.lower()
+        got = self.input.feed(char)
+        if isinstance(got, Number):
+            return self._number(got)
+        if isinstance(got, Mark):
+            return self._enter_key()
+        if got is None:
+            if self.input.typed and self.display is not None:
+                what = "weight" if self._weight_next else "reps"
+                self.display.message(f"{what}: {self.input.typed}, Enter records it")
+            return False
+        key = got.key.lower()
+        if key == "w":
+            self._weight_next = True
+            self._tell("type the weight of the next sets, then Enter")
+            return False
         if key == "q":
             raise _Quit
         if key == " ":
@@ -418,18 +541,11 @@ class Player:
         if key == "b":
             self._back()
             return True
-        if key in ENTER_KEYS:
-            return self._enter_key()
-        if key.isdigit() and len(self._typed) < 3:
-            self._typed += key
-            if self.display is not None:
-                self.display.message(f"typed {self._typed}; Enter records it")
         return False
 
     def _enter_key(self) -> bool:
-        """Enter: end an open-ended AMRAP set, mark a round of an AMRAP block, or record the
-        reps typed during an AMRAP set. True if the session's position changed."""
-        typed, self._typed = self._typed, ""
+        """Enter alone: end an open-ended AMRAP set, or mark a round of an AMRAP block. True if
+        the session's position changed."""
         current = self._current
         if current is None or current.amrap is None:
             return False
@@ -441,13 +557,13 @@ class Player:
             if self.display is not None:
                 self.display.message(f"{rounds} round{'s' if rounds != 1 else ''} done")
             return False
-        if typed:
-            self.reached[current.index] = int(typed)
         if current.amrap is Amrap.TIMED:
-            if typed and self.display is not None:
-                self.display.message(f"{int(typed)} reps recorded")
             return False
-        # An open-ended set ends here: the count reached (or the number typed) is recorded.
+        return self._end_open_set(current)
+
+    def _end_open_set(self, current: Phase) -> bool:
+        """An open-ended AMRAP set ends here: the count reached (or the number typed) is
+        recorded, and the session goes on with the next phase."""
         self.sink.stop()
         self._record(current, skipped=False)
         self._current = None
@@ -530,5 +646,12 @@ class Player:
             return
         self._current = None
         self.reached.pop(work[-1].index, None)  # done again: what it reached counts again
+        self._typed.pop(work[-1].index, None)  # and what was typed for it is gone
         self._countdown()
         self._jump(work[-1].index)
+
+
+def _set_label(phase: Phase) -> str:
+    """ "Deadlift set 2", "Bird Dog set 1, left"."""
+    label = f"{phase.exercise or phase.label} set {phase.set_number or 1}"
+    return f"{label}, {phase.side}" if phase.side else label

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from voicecoach.history.store import HistoryStore, SafeRecorder
     from voicecoach.playback.clock import Clock
     from voicecoach.playback.display import LiveDisplay, PlainDisplay
-    from voicecoach.playback.player import Keys, Player, PlayStats, Summary
+    from voicecoach.playback.player import Done, Keys, Player, PlayStats, Summary
     from voicecoach.playback.sinks import Sink
     from voicecoach.speech.cache import PhraseCache
 
@@ -55,36 +55,52 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 class HistoryRecorder:
-    """Feeds the player's finished sets to a :class:`~voicecoach.history.SafeRecorder`."""
+    """Feeds the player's finished sets to a :class:`~voicecoach.history.store.SafeRecorder`:
+    what each set asked for, and what was done (its target, or what was typed)."""
 
     def __init__(self, recorder: SafeRecorder, session_id: int | None, now: Callable[[], datetime]):
         self.recorder = recorder
         self.session_id = session_id
         self.now = now
+        #: The recorded row of each set phase, for a number typed after the set.
+        self.rows: dict[int, int] = {}
 
-    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None:
+    def set_finished(self, phase: Phase, *, skipped: bool, done: Done) -> None:
+        from voicecoach.history.store import Entered
+
         # An open-ended AMRAP set ends on Enter: its planned length says nothing.
-        seconds = None if phase.reps or phase.amrap is Amrap.OPEN else phase.duration_ms / 1000
-        reps = phase.reps
-        rounds = None
-        if phase.amrap is Amrap.ROUNDS:
-            rounds = reached
-        elif phase.amrap is not None:
-            reps = reached
-        self.recorder.record_set(
+        planned_seconds = None if phase.reps or phase.amrap is Amrap.OPEN else phase.duration_ms
+        row = self.recorder.record_set(
             self.session_id,
             exercise=phase.exercise or phase.label,
             exercise_index=phase.exercise_index if phase.exercise_index is not None else -1,
             round_number=phase.round_number,
             set_number=phase.set_number or 1,
             side=phase.side,
-            reps=reps,
-            seconds=seconds,
-            weight=phase.weight,
+            reps=done.reps,
+            seconds=done.seconds,
+            weight=done.weight,
             skipped=skipped,
             finished_at=self.now(),
             warmup=phase.warmup,
-            rounds=rounds,
+            rounds=done.rounds,
+            planned_reps=phase.reps,
+            planned_seconds=None if planned_seconds is None else planned_seconds / 1000,
+            planned_weight=phase.weight,
+            entered=Entered(done.entered),
+        )
+        if row is not None:
+            self.rows[phase.index] = row
+
+    def set_corrected(self, phase: Phase, done: Done) -> None:
+        from voicecoach.history.store import Entered
+
+        self.recorder.correct_set(
+            self.rows.get(phase.index),
+            reps=done.reps,
+            seconds=None if done.reps is not None else done.seconds,
+            weight=done.weight,
+            entered=Entered.TYPED,
         )
 
 
@@ -105,6 +121,11 @@ class RunOptions:
     #: How long to wait for another voicecoach writing to the history; None: the store's default.
     history_busy_timeout_s: float | None = None
     cache_root: Path | None = None
+    #: Apply the routine's progression rules from the history (False: the file's own targets).
+    progress: bool = True
+    #: The program the session is played for (``voicecoach next``), and its place in it.
+    program: str | None = None
+    program_slot: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,8 @@ def run_routine(
         resumes = None
         if options.resume:
             done_sets, resumes = _resume_point(store, routine)
+        if options.progress and store is not None:
+            routine = todays_routine(routine, store, resuming=resumes)
         timeline, start_phase, finisher = _plan(
             routine, voice.rate, cache, _start_chooser(routine, options, done_sets)
         )
@@ -165,6 +188,8 @@ def run_routine(
             content_hash=_hash(routine),
             started_at=_now(),
             resumes=resumes,
+            program=options.program,
+            program_slot=options.program_slot,
         )
         player = _player(
             timeline,
@@ -345,6 +370,25 @@ def _hash(routine: Routine) -> str | None:
         return content_hash(routine.source.read_bytes())
     except OSError:
         return None
+
+
+def todays_routine(
+    routine: Routine, store: HistoryStore, *, resuming: int | None = None
+) -> Routine:
+    """`routine` with today's targets from its progression rules and the history in `store`.
+
+    When resuming session `resuming`, the targets are those it was started with: the sessions
+    it carries on are not counted as the last time.
+    """
+    from voicecoach.history.progression import history_lookup, progress_routine
+
+    before = None
+    if resuming is not None:
+        first = store.session(resuming)
+        while first is not None and first.resumes is not None:
+            first = store.session(first.resumes)
+        before = None if first is None else first.id
+    return progress_routine(routine, history_lookup(store, routine.name, before=before))
 
 
 def _open_history(

@@ -47,11 +47,15 @@ def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) ->
         lengths = "estimated from words and rate (no voice used)"
     capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
     cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
+    from voicecoach.timeline.overview import todays_targets
+
+    targets = todays_targets(routine)
     return [
         routine.name,
         f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}){cap}, "
         f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
         f"speech lengths {lengths}",
+        *(["today's targets, from the history:", *targets] if targets else []),
     ]
 
 

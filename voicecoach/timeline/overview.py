@@ -97,6 +97,29 @@ def _exercise_line(ex: Exercise, *, in_circuit: bool) -> str:
     return f"{ex.name}: {sets}{_work(ex)}{rest}"
 
 
+def target(ex: Exercise, *, sets: bool = True) -> str:
+    """What one exercise asks for today: "3 x 10 reps at 40 kg", "2 x hold 35 s"."""
+    if ex.work is WorkKind.REPS:
+        assert ex.reps is not None
+        text = f"{ex.reps} reps"
+    elif ex.work is WorkKind.HOLD:
+        text = f"hold {(ex.seconds_ms or 0) / 1000:g} s"
+    else:
+        text = f"{(ex.seconds_ms or 0) / 1000:g} s"
+    if ex.weight:
+        text += f" at {ex.weight}"
+    return f"{ex.sets} x {text}" if sets else text
+
+
+def todays_targets(routine: Routine) -> list[str]:
+    """One line per exercise with a progression rule: today's target and why."""
+    return [
+        f"  {ex.name}: {target(ex)} ({ex.advice.explain()})"
+        for ex in routine.all_exercises()
+        if ex.advice is not None
+    ]
+
+
 def format_overview(routine: Routine, timeline: Timeline) -> str:
     """Exercises with sets and rests, total time, muscles and equipment."""
     lines = [routine.name]
@@ -120,6 +143,7 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
                     lines += [f"      {line}" for line in _set_lines(item)]
             exercises = item.exercises if isinstance(item, Circuit) else (item,)
             lines += [f"      note: {e.notes.strip()}" for e in exercises if e.notes]
+            lines += [f"      today: {e.advice.explain()}" for e in exercises if e.advice]
     muscles = sorted({m for e in routine.all_exercises() for m in e.muscles})
     equipment = sorted({q for e in routine.all_exercises() for q in e.equipment})
     lines += [

@@ -44,7 +44,10 @@ def announcement(say: Phrases, exercise: Exercise, *, in_circuit: bool) -> list[
                 sided=bool(exercise.sides),
             )
         ]
-    if exercise.weight and not exercise.set_list:
+    plan = say.progress(exercise.advice) if exercise.advice else None
+    if plan:
+        out.append(plan)  # today's target from the history, weight included
+    elif exercise.weight and not exercise.set_list:
         out.append(say.weight(exercise.weight))
     return out
 
