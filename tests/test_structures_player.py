@@ -9,7 +9,7 @@ from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
 from voicecoach.outcome import Outcome
 from voicecoach.playback.display import LiveDisplay
-from voicecoach.playback.player import Player, Summary
+from voicecoach.playback.player import Done, Player, Summary
 from voicecoach.routine.loader import load_routine_text
 from voicecoach.testing import FakeClock, FakeKeys
 from voicecoach.timeline.compiler import compile_routine
@@ -52,8 +52,13 @@ class Recorder:
     def __init__(self) -> None:
         self.sets: list[tuple[str | None, int | None, bool, int | None, bool]] = []
 
-    def set_finished(self, phase: Phase, *, skipped: bool, reached: int | None = None) -> None:
+    def set_finished(self, phase: Phase, *, skipped: bool, done: Done) -> None:
+        # What an AMRAP phase reached: the rounds of a block, the reps of a set.
+        reached = done.rounds if phase.amrap is Amrap.ROUNDS else done.reps if phase.amrap else None
         self.sets.append((phase.exercise, phase.set_number, skipped, reached, phase.warmup))
+
+    def set_corrected(self, phase: Phase, done: Done) -> None:
+        raise AssertionError(f"nothing is typed after a set here, yet {phase.label} was corrected")
 
 
 BEEPS = {beep: clip_for(beep.value) for beep in Beep}
@@ -239,8 +244,11 @@ def test_live_panel_shows_the_enter_key_in_amrap_phases() -> None:
         display.close()
     assert open_lines[3].endswith("rep 3, as many as you can")
     assert open_lines[-1] == (
-        "keys: space pause · n next · b back · q quit · Enter: set done "
+        "keys: space pause · n next · b back · w weight · q quit · Enter: set done "
         "(type the reps first to record them)"
     )
-    assert block_lines[-1] == "keys: space pause · n next · b back · q quit · Enter: round done"
+    assert (
+        block_lines[-1]
+        == "keys: space pause · n next · b back · w weight · q quit · Enter: round done"
+    )
     assert message == "2 rounds done"
