@@ -171,10 +171,10 @@ def test_history_by_routine_and_limit(known_db: Path) -> None:
 
 
 def test_history_of_a_routine_never_played_names_those_played(known_db: Path) -> None:
-    result = invoke("history", "--history", known_db, "--routine", "back day")
+    result = invoke("history", "--history", known_db, "--routine", "front day")
     assert result.exit_code == 0
     assert result.stdout == (
-        "No workouts of 'back day' recorded yet; sessions were recorded of: Back Day, Old Plan.\n"
+        "No workouts of 'front day' recorded yet; sessions were recorded of: Back Day, Old Plan.\n"
     )
 
 

@@ -187,7 +187,12 @@ def _play_options(f: _F) -> _F:
         click.option(
             "--plain", is_flag=True, help="One plain line per event instead of the live panel."
         ),
-        click.option("--start-at", metavar="EXERCISE", help="Start at this exercise (its name)."),
+        click.option(
+            "--start-at",
+            metavar="EXERCISE",
+            help="Start at this exercise: its name, its library id or a circuit's name "
+            "(case and dashes ignored). With --dry-run: print from there.",
+        ),
         click.option(
             "--resume",
             is_flag=True,
@@ -273,10 +278,11 @@ def _play(
         raise click.UsageError("--json goes with --dry-run")
     if play.estimate and not play.dry_run:
         raise click.UsageError("--estimate goes with --dry-run")
-    if play.dry_run and (play.resume or play.start_at):
-        raise click.UsageError("--dry-run prints the whole session: drop --resume and --start-at")
+    if play.dry_run and play.resume:
+        raise click.UsageError("--dry-run prints the session as planned: drop --resume")
     if play.dry_run:
         from voicecoach.timeline.dryrun import format_text, to_json
+        from voicecoach.timeline.seek import find_start
 
         progress = not (play.no_progress or play.no_history)
         loaded = _today(loaded, play.history_path, progress=progress)
@@ -284,10 +290,17 @@ def _play(
             loaded, voice, estimate=play.estimate, on_progress=_progress("measuring phrases")
         )
         _print_warnings(timeline)
+        from_ms = 0
+        if play.start_at:
+            start = find_start(timeline, play.start_at, routine=loaded)
+            from_ms = timeline.phases[start].start_ms
         if play.as_json:
-            _echo(json.dumps(to_json(loaded, timeline), ensure_ascii=False, indent=1))
+            data = to_json(loaded, timeline)
+            if play.start_at:
+                data["start_ms"] = from_ms
+            _echo(json.dumps(data, ensure_ascii=False, indent=1))
         else:
-            _echo(format_text(loaded, timeline, voice=measured_with), nl=False)
+            _echo(format_text(loaded, timeline, voice=measured_with, from_ms=from_ms), nl=False)
         return
     options = RunOptions(
         voice=voice,
@@ -330,6 +343,7 @@ def validate(files: Sequence[str]) -> None:
       voicecoach validate my-back-day.yaml routines/*.yaml
     """
     from voicecoach.routine.loader import check_file
+    from voicecoach.session.checks import check_voice
     from voicecoach.timeline.compiler import compile_routine
     from voicecoach.timeline.durations import EstimatedDurations
     from voicecoach.timetext import short_clock
@@ -346,6 +360,13 @@ def validate(files: Sequence[str]) -> None:
         if routine is None:
             _echo(f"{name}: ok (exercise library, {checked.entries} exercises)")
             continue
+        voice = check_voice(routine)
+        if voice.problem is not None:
+            failed = True
+            _echo(str(voice.problem), err=True)
+            continue
+        if voice.note is not None:
+            _echo(str(voice.note), err=True)
         timeline = compile_routine(routine, EstimatedDurations(routine.voice.rate))
         _print_warnings(timeline)
         _echo(
@@ -463,7 +484,11 @@ def say(
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--routine", metavar="NAME", help="Only the sessions of this routine (its name).")
+@click.option(
+    "--routine",
+    metavar="NAME",
+    help="Only the sessions of this routine: its name or its file name (case ignored).",
+)
 @click.option(
     "--limit",
     metavar="N",

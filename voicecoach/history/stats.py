@@ -24,6 +24,7 @@ The rules, in one place:
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -367,6 +368,25 @@ def _no_history(path: Path) -> str:
     return f"No workouts recorded yet: there is no history at {path}."
 
 
+def _sessions_of(rows: Sequence[SessionRecord], routine: str) -> list[SessionRecord]:
+    """The sessions of `routine` given as a person might: its display name in any case and
+    spacing, its file name (``home-back-basics``, ``my-day.yaml``) or its path."""
+    from voicecoach.routine.catalog import name_key
+
+    wanted = name_key(routine)
+    stem = name_key(Path(routine).stem) if routine.endswith((".yaml", ".yml")) else wanted
+    resolved = str(Path(routine).expanduser().resolve()) if os.sep in routine else None
+
+    def matches(s: SessionRecord) -> bool:
+        if name_key(s.routine_name) == wanted:
+            return True
+        if not s.routine_path:
+            return False
+        return name_key(Path(s.routine_path).stem) == stem or s.routine_path == resolved
+
+    return [s for s in rows if matches(s)]
+
+
 def history_report(
     path: Path | None,
     *,
@@ -385,6 +405,8 @@ def history_report(
         return "[]" if as_json else _no_history(path)
     with store:
         rows = store.recent_sessions(limit, routine=routine)
+        if routine is not None and not rows:
+            rows = _sessions_of(store.recent_sessions(None), routine)[:limit]
         names = store.routine_names() if routine is not None and not rows else []
     if as_json:
         return json.dumps(sessions_json(rows), indent=2, ensure_ascii=False)

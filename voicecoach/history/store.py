@@ -15,8 +15,10 @@ migrated when the file is opened. docs/history.md describes the schema and its v
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -267,6 +269,10 @@ def _check_not_foreign(path: Path, busy_timeout_s: float) -> None:
     nothing in them to lose. The check is made again inside the first transaction, so a file that
     changes in between is still caught.
     """
+    with contextlib.suppress(OSError):
+        # A FIFO or a device would block the read below, or never end.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _refuse(path, "a special file (a FIFO, a device or a folder)")
     try:
         with path.open("rb") as f:
             head = f.read(len(_SQLITE_MAGIC))

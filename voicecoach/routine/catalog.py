@@ -15,6 +15,7 @@ from pathlib import Path
 
 from voicecoach.errors import UsageError
 from voicecoach.resources import bundled_routines
+from voicecoach.routine.library import is_library_file
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class RoutineEntry:
     name: str
     path: Path
     origin: str  # "bundled" or "user"
+
+
+def name_key(text: str) -> str:
+    """A name as a person types it, for comparing: case, dashes, underscores and spacing
+    ignored ("band-row", "Band Row" and "BAND_ROW" are one name)."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
 def user_routines_dir() -> Path:
@@ -37,7 +44,8 @@ def _user_routines() -> dict[str, Path]:
     if not folder.is_dir():
         return {}
     found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    return {p.stem: p for p in found}
+    # Exercise libraries kept beside the routines are not routines.
+    return {p.stem: p for p in found if not is_library_file(p)}
 
 
 def list_routines() -> list[RoutineEntry]:

@@ -17,6 +17,7 @@ from voicecoach import resources
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import LIBRARY_ENTRY, LIBRARY_TOP, Checker, Fields, parse_fields
 from voicecoach.routine.yamlsource import (
+    MAX_FILE_BYTES,
     Map,
     Node,
     decode_source,
@@ -24,6 +25,7 @@ from voicecoach.routine.yamlsource import (
     parse_yaml,
     quote,
     read_error,
+    read_regular_file,
     read_source_file,
 )
 from voicecoach.textsafety import unspeakable
@@ -180,6 +182,23 @@ def parse_library_tree(check: Checker, root: Node | None, filename: str, path: P
             fields=fields,
         )
     return LibraryFile(path, entries, tuple(check.problems), complete=True)
+
+
+def is_library_file(path: Path) -> bool:
+    """Whether the file at `path` is an exercise library rather than a routine, told from its
+    lines alone (a top-level `exercises:` and no top-level `name:`), without reading it as YAML.
+
+    A file that cannot be read is not called a library (it is listed, and fails when used).
+    """
+    try:
+        data = read_regular_file(path, MAX_FILE_BYTES, filename=str(path), kind="library")
+        text = data.decode("utf-8")
+    except (OSError, ValueError, RoutineError):
+        return False
+    lines = text.removeprefix("\ufeff").splitlines()
+    return any(line.startswith("exercises:") for line in lines) and not any(
+        line.startswith("name:") for line in lines
+    )
 
 
 def looks_like_library(root: Node | None, text: str) -> bool:

@@ -238,6 +238,8 @@ class Voice:
     rate: int = DEFAULT_RATE_WPM
     volume: float = DEFAULT_VOLUME
     engine: str | None = None
+    #: Where the routine file wrote `id`, for messages (not part of the value).
+    id_pos: SourcePos | None = field(default=None, compare=False, repr=False)
 
     def with_overrides(
         self,

@@ -40,7 +40,7 @@ def render_routine(
     voice = voice or routine.voice
     cache = open_speech(routine, voice, cache_root=cache_root, notify=notify)
     timeline = measured_timeline(routine, cache, rate=voice.rate, on_progress=on_synthesis)
-    start_ms, end_ms = window(timeline, start_at, end_at)
+    start_ms, end_ms = window(timeline, start_at, end_at, routine=routine)
     return render_timeline(
         timeline,
         clips=cache,

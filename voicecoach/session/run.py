@@ -250,7 +250,7 @@ def _start_chooser(
 
     def start(timeline: Timeline) -> int:
         if options.start_at:
-            return find_start(timeline, options.start_at)
+            return find_start(timeline, options.start_at, routine=routine)
         if options.resume:
             found = resume_start(timeline, done_sets)
             if found is None:

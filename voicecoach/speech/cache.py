@@ -43,7 +43,10 @@ def default_cache_root() -> Path:
 
 
 def _read_entry(path: Path) -> Clip | None:
-    """The clip in a cache file, or None if it is missing or damaged in any way."""
+    """The clip in a cache file, or None if it is missing, damaged in any way, or not a regular
+    file (a FIFO or a device, which would block or never end; making the entry replaces it)."""
+    if not path.is_file():
+        return None
     try:
         clip = Clip.from_wav(path)
     except FileNotFoundError:

@@ -59,19 +59,23 @@ def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) ->
     ]
 
 
-def format_lines(timeline: Timeline) -> list[str]:
-    """Every entry as one line."""
+def format_lines(timeline: Timeline, *, from_ms: int = 0) -> list[str]:
+    """Every entry as one line (those from `from_ms` on)."""
     out = []
     for e in entries(timeline):
+        if e.at_ms < from_ms:
+            continue
         word = _KIND_WORD[e.kind]
         text = e.text if e.kind != "phase" else f"[{e.role}] {e.text}"
         out.append(f"{clock(e.at_ms)}  {word:<5}  {text}")
     return out
 
 
-def format_text(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> str:
-    """The whole dry run as text, header first."""
-    lines = [*header(routine, timeline, voice=voice), "", *format_lines(timeline)]
+def format_text(
+    routine: Routine, timeline: Timeline, *, voice: str | None = None, from_ms: int = 0
+) -> str:
+    """The dry run as text, header first: the whole session, or from `from_ms` on."""
+    lines = [*header(routine, timeline, voice=voice), "", *format_lines(timeline, from_ms=from_ms)]
     return "\n".join(lines) + "\n"
 
 

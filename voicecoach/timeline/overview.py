@@ -136,14 +136,17 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
         for item in items:
             if isinstance(item, Circuit):
                 lines.append(f"  Circuit {item.name}: {_circuit_head(item)}")
-                lines += [f"    - {_exercise_line(e, in_circuit=True)}" for e in item.exercises]
+                for e in item.exercises:
+                    # Each note under its own exercise, not all of them after the circuit.
+                    lines.append(f"    - {_exercise_line(e, in_circuit=True)}")
+                    lines += [f"        note: {e.notes.strip()}"] if e.notes else []
+                    lines += [f"        today: {e.advice.explain()}"] if e.advice else []
             else:
                 lines.append(f"  - {_exercise_line(item, in_circuit=False)}")
                 if item.set_list:
                     lines += [f"      {line}" for line in _set_lines(item)]
-            exercises = item.exercises if isinstance(item, Circuit) else (item,)
-            lines += [f"      note: {e.notes.strip()}" for e in exercises if e.notes]
-            lines += [f"      today: {e.advice.explain()}" for e in exercises if e.advice]
+                lines += [f"      note: {item.notes.strip()}"] if item.notes else []
+                lines += [f"      today: {item.advice.explain()}"] if item.advice else []
     muscles = sorted({m for e in routine.all_exercises() for m in e.muscles})
     equipment = sorted({q for e in routine.all_exercises() for q in e.equipment})
     lines += [

@@ -5,27 +5,64 @@ from __future__ import annotations
 import difflib
 
 from voicecoach.errors import UsageError
+from voicecoach.routine.catalog import name_key
+from voicecoach.routine.model import Circuit, Exercise, Routine
 from voicecoach.timeline.model import Block, PhaseKind, SetKey, Timeline, set_key
 
 
-def find_start(timeline: Timeline, name: str) -> int:
-    """The phase index where exercise `name` is first announced (case and spaces ignored)."""
-
-    def norm(text: str) -> str:
-        return " ".join(text.lower().replace("-", " ").split())
-
-    wanted = norm(name)
+def _names(timeline: Timeline, routine: Routine | None) -> dict[str, int]:
+    """Every name an exercise can be started by, with the index of its first exercise in
+    playing order: display names, library ids and circuit names (a circuit's is its first
+    exercise's)."""
     names: dict[str, int] = {}
     for phase in timeline.phases:
-        if phase.kind is PhaseKind.ANNOUNCE and phase.exercise:
-            names.setdefault(phase.exercise, phase.index)
-    for exercise, index in names.items():
-        if norm(exercise) == wanted:
-            return index
-    by_norm = {norm(exercise): exercise for exercise in names}
+        if phase.exercise and phase.exercise_index is not None:
+            names.setdefault(phase.exercise, phase.exercise_index)
+    if routine is not None:
+        index = 0
+        for _, items in routine.sections():
+            for item in items:
+                if isinstance(item, Circuit):
+                    names.setdefault(item.name, index)
+                    exercises: tuple[Exercise, ...] = item.exercises
+                else:
+                    exercises = (item,)
+                for exercise in exercises:
+                    if exercise.library_id:
+                        names.setdefault(exercise.library_id, index)
+                    index += 1
+    return names
+
+
+def _first_phase(timeline: Timeline, exercise_index: int) -> int:
+    """Where exercise `exercise_index` starts: its announcement, or its block's."""
+    phases = [p for p in timeline.phases if p.exercise_index == exercise_index]
+    for phase in phases:
+        if phase.kind is PhaseKind.ANNOUNCE:
+            return phase.index
+    first = phases[0]
+    return first.block_start if first.block_start is not None else first.index
+
+
+def find_start(timeline: Timeline, name: str, *, routine: Routine | None = None) -> int:
+    """The phase index where exercise `name` is first announced.
+
+    `name` is an exercise's display name or, given the `routine`, its library id
+    (``band-row``) or the name of a circuit (which starts at its announcement); case, dashes
+    and spacing are ignored.
+    """
+    names = _names(timeline, routine)
+    wanted = name_key(name)
+    for known, index in names.items():
+        if name_key(known) == wanted:
+            return _first_phase(timeline, index)
+    by_norm: dict[str, str] = {}
+    for known in names:  # display names first: they are what the person sees
+        by_norm.setdefault(name_key(known), known)
     close = difflib.get_close_matches(wanted, list(by_norm), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(by_norm[c] for c in close)}?" if close else ""
-    raise UsageError(f"no exercise {name!r} in this routine{hint} (it has: {', '.join(names)})")
+    shown = ", ".join(dict.fromkeys(p.exercise for p in timeline.phases if p.exercise))
+    raise UsageError(f"no exercise {name!r} in this routine{hint} (it has: {shown})")
 
 
 def resume_start(timeline: Timeline, done: frozenset[SetKey]) -> int | None:
@@ -49,13 +86,21 @@ def resume_start(timeline: Timeline, done: frozenset[SetKey]) -> int | None:
     return None
 
 
-def window(timeline: Timeline, start_at: str | None, end_at: str | None) -> tuple[int, int]:
+def window(
+    timeline: Timeline,
+    start_at: str | None,
+    end_at: str | None,
+    *,
+    routine: Routine | None = None,
+) -> tuple[int, int]:
     """The part of a session from exercise `start_at`'s announcement to the end of exercise
     `end_at`'s last set (None: from the start, to the end), in timeline milliseconds."""
-    start = timeline.phases[find_start(timeline, start_at)].start_ms if start_at else 0
+    start = (
+        timeline.phases[find_start(timeline, start_at, routine=routine)].start_ms if start_at else 0
+    )
     end = timeline.total_ms
     if end_at:
-        first = timeline.phases[find_start(timeline, end_at)]
+        first = timeline.phases[find_start(timeline, end_at, routine=routine)]
         last = [p for p in timeline.phases if p.is_work and p.exercise == first.exercise]
         end = last[-1].end_ms
     if end <= start:
