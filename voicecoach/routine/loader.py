@@ -339,7 +339,7 @@ class _RoutineBuilder:
             rate=DEFAULT_RATE_WPM if rate is None else rate,
             volume=DEFAULT_VOLUME if volume is None else volume,
             engine=engine,
-            id_pos=found["id"].pos if voice_id is not None else None,
+            id_pos=next((found[k].pos for k in ("id", "model") if k in found), None),
         )
 
     def libraries(self, node: Node) -> None:
