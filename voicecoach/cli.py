@@ -331,10 +331,12 @@ def _play(
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(files: Sequence[str]) -> None:
-    """Check routine and exercise library FILES; print one located line per problem.
+    """Check routine, exercise library and program FILES; print one located
+    line per problem.
 
-    Each file is checked as what it is: a routine, or an exercise library
-    (a file with only 'exercises:' mapping ids to exercises). Exit status 0
+    Each file is checked as what it is: a routine, an exercise library
+    (a file with only 'exercises:' mapping ids to exercises), or a program
+    (a file with 'program:'). Exit status 0
     when every file is valid, 2 when any is not. Cues that will not fit in
     their time are reported as warnings.
 
@@ -357,6 +359,14 @@ def validate(files: Sequence[str]) -> None:
             _echo_problems(err)
             continue
         routine = checked.routine
+        if checked.program is not None:
+            plan = checked.program
+            count = len(plan.sessions)
+            _echo(
+                f"{name}: ok (program, {count} session{'s' if count != 1 else ''} in turn, "
+                f"{plan.per_week} a week)"
+            )
+            continue
         if routine is None:
             _echo(f"{name}: ok (exercise library, {checked.entries} exercises)")
             continue
@@ -404,19 +414,87 @@ def show(routine: str, history_path: Path | None, no_progress: bool) -> None:
 
 @cli.command(name="list")
 def list_() -> None:
-    """List the routines you can run by name: your own folder's, then the bundled ones.
+    """List the routines you can run by name, your own folder's then the
+    bundled ones, and then the programs (plans of sessions played in turn).
 
     \b
     Example:
       voicecoach list
     """
     from voicecoach.routine.catalog import list_routines, user_routines_dir
+    from voicecoach.routine.program import list_programs, user_programs_dir
 
-    entries = list_routines()
-    width = max((len(e.name) for e in entries), default=0)
-    for entry in entries:
-        _echo(f"{entry.name:<{width}}  {entry.origin:<7}  {entry.path}")
-    _echo(f"(your own routines go in {user_routines_dir()})", err=True)
+    routines = list_routines()
+    programs = list_programs()
+    rows = [(e.name, e.origin, e.path) for e in routines]
+    rows += [
+        (e.name, "program" if e.origin == "bundled" else "program (yours)", e.path)
+        for e in programs
+    ]
+    width = max((len(name) for name, _, _ in rows), default=0)
+    origin_width = max((len(origin) for _, origin, _ in rows), default=0)
+    for name, origin, path in rows:
+        _echo(f"{name:<{width}}  {origin:<{origin_width}}  {path}")
+    _echo(
+        f"(your own routines go in {user_routines_dir()}, programs in {user_programs_dir()}; "
+        "'voicecoach program NAME' shows a program, 'voicecoach next NAME' plays its next session)",
+        err=True,
+    )
+
+
+@cli.command(name="program")
+@click.argument("program", required=False)
+@_history_file_option
+def program_(program: str | None, history_path: Path | None) -> None:
+    """Show PROGRAM: its sessions in turn, this week's sessions done and due,
+    and what the next session will ask for, loads included.
+
+    PROGRAM is a program's name ('voicecoach list' shows them) or a file;
+    without it, the program last played with 'voicecoach next'.
+
+    \b
+    Example:
+      voicecoach program full-body-twice-a-week
+    """
+    from datetime import datetime
+
+    from voicecoach.session.program import program_report
+
+    _echo(program_report(program, history_path, now=datetime.now().astimezone()))
+
+
+@cli.command(name="next")
+@click.argument("program", required=False)
+@_play_options
+def next_(program: str | None, play: _PlayArgs) -> None:
+    """Play PROGRAM's next session: the one after the last session of the
+    program in the history (after A comes B, even when A was stopped early).
+
+    PROGRAM is a program's name ('voicecoach list' shows them) or a file;
+    without it, the program last played with 'voicecoach next'. The options
+    are those of 'voicecoach run'.
+
+    \b
+    Example:
+      voicecoach next full-body-twice-a-week
+      voicecoach next --dry-run
+    """
+    from voicecoach.history.store import open_existing
+    from voicecoach.session.program import choose_program, next_session
+
+    store = None if play.no_history else open_existing(play.history_path)
+    try:
+        plan = choose_program(program, store)
+        upcoming = next_session(plan, store, progress=False)
+    finally:
+        if store is not None:
+            store.close()
+    slot = upcoming.slot
+    _echo(
+        f"{plan.name}: session {slot + 1} of {len(plan.sessions)}, {upcoming.routine.name}",
+        err=True,
+    )
+    _play(upcoming.routine, play, program=plan.name, slot=slot)
 
 
 @cli.command()

@@ -41,6 +41,11 @@ def sounds_dir() -> Path:
     return _data_dir("sounds")
 
 
+def bundled_programs() -> dict[str, Path]:
+    """Bundled programs by name (file name without `.yaml`), sorted by name."""
+    return {p.stem: p for p in sorted((routines_dir() / "programs").glob("*.yaml"))}
+
+
 def bundled_routines() -> dict[str, Path]:
     """Bundled routines by name (file name without `.yaml`), sorted by name."""
     return {p.stem: p for p in sorted(routines_dir().glob("*.yaml"))}

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import (
@@ -88,6 +88,9 @@ from voicecoach.routine.yamlsource import (
     read_source_file,
 )
 
+if TYPE_CHECKING:
+    from voicecoach.routine.program import Program
+
 __all__ = ["load_routine", "load_routine_text"]
 
 _T = TypeVar("_T")
@@ -124,11 +127,13 @@ def load_routine(path: Path) -> Routine:
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """A file that passed every check: a routine, or an exercise library (`entries` ids)."""
+    """A file that passed every check: a routine, an exercise library (`entries` ids), or a
+    program."""
 
     kind: str
     routine: Routine | None = None
     entries: int = 0
+    program: Program | None = None
 
 
 def file_kind(root: Node | None) -> str:
@@ -176,17 +181,10 @@ def check_file(path: Path, *, want: str | None = None) -> CheckedFile:
             raise RoutineError(sorted(library.problems, key=lambda p: p.pos))
         return CheckedFile("library", entries=len(library.entries))
     if kind == "program":
-        # Program files (a plan of sessions) are checked by their own loader once it exists:
-        # call it here. Until then a program file is named as one, not checked as a routine.
-        raise RoutineError(
-            [
-                Problem(
-                    SourcePos(filename, 1, 1),
-                    "this file is a program (it has 'program:'); this version cannot check "
-                    "program files yet",
-                )
-            ]
-        )
+        from voicecoach.routine.program import program_from_tree
+
+        program = program_from_tree(root, yaml_problems, filename=filename, path=path)
+        return CheckedFile("program", program=program)
     routine = _load_tree(root, yaml_problems, filename=filename, base_dir=path.parent, source=path)
     return CheckedFile("routine", routine=routine)
 

@@ -199,7 +199,7 @@ class Advice:
     def explain(self) -> str:
         """One line: "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"."""
         if self.change is Change.FIRST:
-            return "no history yet: the routine's own target"
+            return "no history yet: as written"
         head = "last time " + "/".join(str(n) for n in self.last_done)
         if self.rule.kind is RuleKind.TIME:
             head += " s"

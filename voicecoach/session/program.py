@@ -1,0 +1,125 @@
+"""A program's week and its next session, from the history: what `voicecoach program` prints and
+what `voicecoach next` plays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from voicecoach.errors import UsageError
+from voicecoach.history.store import HistoryStore, SessionRecord, open_existing
+from voicecoach.routine.loader import load_routine
+from voicecoach.routine.model import Circuit, Routine
+from voicecoach.routine.program import (
+    Program,
+    list_programs,
+    load_program,
+    monday,
+    next_slot,
+    played_from,
+    resolve_program,
+    slot_of,
+)
+
+
+@dataclass(frozen=True)
+class NextSession:
+    """The session a program asks for next: its place, and the routine with today's targets."""
+
+    program: Program
+    slot: int
+    routine: Routine
+
+
+def choose_program(arg: str | None, store: HistoryStore | None) -> Program:
+    """The program a PROGRAM argument names; without one, the one last played with `next`."""
+    if arg is not None:
+        return load_program(resolve_program(arg))
+    names = [e.name for e in list_programs()]
+    if store is not None:
+        last = next((s.program for s in store.recent_sessions(None) if s.program), None)
+        for entry in list_programs():
+            if last is not None and load_program(entry.path).name == last:
+                return load_program(entry.path)
+    raise UsageError(
+        f"name a program: {', '.join(names)} (no session of a program has been played yet)"
+    )
+
+
+def next_session(program: Program, store: HistoryStore | None, *, progress: bool) -> NextSession:
+    """The program's next session, by the history, with today's targets unless not `progress`."""
+    from voicecoach.session.run import todays_routine
+
+    routines = [load_routine(s.path) for s in program.sessions]
+    names = [r.name for r in routines]
+    history = played_from(store.recent_sessions(None)) if store is not None else []
+    slot = next_slot(program.name, names, history)
+    routine = routines[slot]
+    if progress and store is not None:
+        routine = todays_routine(routine, store)
+    return NextSession(program, slot, routine)
+
+
+def format_program(
+    program: Program,
+    upcoming: NextSession,
+    sessions: Sequence[SessionRecord],
+    *,
+    now: datetime,
+    handle: str,
+) -> str:
+    """What `voicecoach program` prints: the plan, this week's sessions done and due, and what
+    the next session asks for, loads included."""
+    from voicecoach.timeline.overview import target
+
+    names = [load_routine(s.path).name for s in program.sessions]
+    turn = ", ".join(
+        f"{i}. {n} ({s.ref})"
+        for i, (n, s) in enumerate(zip(names, program.sessions, strict=True), 1)
+    )
+    week_start = monday(now.date())
+    year, week, _ = week_start.isocalendar()
+    this_week = [
+        (s, slot)
+        for s in reversed(sessions)
+        if week_start <= s.started_at.date() <= now.date()
+        and (slot := slot_of(played_from([s])[0], program.name, names)) is not None
+    ]
+    done = sum(1 for s, _ in this_week if s.sets_done > 0)
+    due = max(0, program.per_week - done)
+    lines = [
+        program.name,
+        f"{program.per_week} session{'s' if program.per_week != 1 else ''} a week, in turn: {turn}",
+        "",
+        f"This week ({year}-W{week:02d}): {done} of {program.per_week} done, "
+        + (f"{due} due" if due else "the week's plan is done"),
+    ]
+    for s, slot in this_week:
+        lines.append(
+            f"  {s.started_at.strftime('%a %Y-%m-%d %H:%M')}  {slot + 1}. {s.routine_name}  "
+            f"{s.status.value}, {s.sets_done} set{'s' if s.sets_done != 1 else ''}"
+        )
+    slot = upcoming.slot
+    lines += ["", f"Next: {slot + 1}. {upcoming.routine.name} ({program.sessions[slot].ref})"]
+    for item in upcoming.routine.exercises:
+        for ex in item.exercises if isinstance(item, Circuit) else (item,):
+            why = f" ({ex.advice.explain()})" if ex.advice is not None else ""
+            lines.append(f"  {ex.name}: {target(ex)}{why}")
+    lines.append(f"Start it with: voicecoach next {handle}")
+    return "\n".join(lines)
+
+
+def program_report(arg: str | None, history_path: Path | None, *, now: datetime) -> str:
+    """`voicecoach program [PROGRAM]`: the history is only read; without one, nothing is made."""
+    store = open_existing(history_path)
+    try:
+        program = choose_program(arg, store)
+        upcoming = next_session(program, store, progress=True)
+        sessions = store.recent_sessions(None) if store is not None else []
+    finally:
+        if store is not None:
+            store.close()
+    handle = arg if arg is not None else (program.source.stem if program.source else program.name)
+    return format_program(program, upcoming, sessions, now=now, handle=handle)
