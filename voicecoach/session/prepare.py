@@ -29,6 +29,7 @@ from voicecoach.timeline.model import EventKind, Timeline
 if TYPE_CHECKING:
     from voicecoach.playback.player import Player
     from voicecoach.speech.cache import PhraseCache
+    from voicecoach.speech.engine import Synthesizer
 
 
 class ReadyOrEstimated:
@@ -61,16 +62,26 @@ def open_speech(
     """A phrase cache for `voice` (default: the routine's) in the routine's language.
 
     When the engine asked for (or the first in order of preference) cannot speak the language,
-    the next one that can does, and `notify` is told so once. Raises SpeechUnavailable when no
-    engine starts, UnknownVoiceError for a voice id that does not exist.
+    the next one that can does, and `notify` is told so once. With `notify`, an engine that
+    fails later (its worker process crashes, say) is restarted or replaced by the next engine for
+    the remaining phrases, and `notify` is told once each time (see
+    :mod:`voicecoach.speech.failover`); it is also told once when the cache folder cannot be
+    written (phrases are then made for this session only).
+
+    Raises SpeechUnavailable when no engine starts, UnknownVoiceError for a voice id that does
+    not exist.
     """
     from voicecoach.speech.cache import PhraseCache
+    from voicecoach.speech.failover import FailoverSynthesizer
     from voicecoach.speech.voices import open_voice
 
+    synthesizer: Synthesizer
     synthesizer, note = open_voice(voice or routine.voice, routine.language)
-    if note is not None and notify is not None:
-        notify(f"speech: {note}.")
-    return PhraseCache(cache_root, synthesizer=synthesizer)
+    if notify is not None:
+        if note is not None:
+            notify(f"speech: {note}.")
+        synthesizer = FailoverSynthesizer(synthesizer, language=routine.language, notify=notify)
+    return PhraseCache(cache_root, synthesizer=synthesizer, warn=notify)
 
 
 def measured_timeline(

@@ -22,6 +22,7 @@ from voicecoach.clip import Clip
 from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import Finisher, open_speech, plan_session
+from voicecoach.speech.engine import SpeechCacheError
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
 from voicecoach.timeline.model import Amrap, Phase, SetKey, Timeline
@@ -337,8 +338,15 @@ def _play(
         if cache is not None:
             # "Paused." is needed only on a key press: made after the session's phrases.
             phrase = player.pause_phrase
-            threading.Thread(target=cache.ensure, args=([phrase],), daemon=True).start()
+            threading.Thread(target=_make_quietly, args=(cache, phrase), daemon=True).start()
         return player.run(start_phase)
+
+
+def _make_quietly(cache: PhraseCache, phrase: str) -> None:
+    """Make `phrase` ahead of need; if it cannot be made, the pause is shown without it (the
+    reason, the same for every phrase, is reported by the finisher)."""
+    with contextlib.suppress(SpeechUnavailable, SpeechCacheError):
+        cache.ensure([phrase])
 
 
 def _finish_speech(finisher: Finisher, notify: Callable[[str], None]) -> None:

@@ -15,11 +15,15 @@ replaced atomically, so other processes sharing the folder only ever see whole f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import shutil
 import struct
+import tempfile
 import threading
 import wave
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +46,11 @@ def default_cache_root() -> Path:
     return Path(platformdirs.user_cache_dir("voicecoach", appauthor=False)) / "speech"
 
 
+#: The sample rates an engine writes; a cache entry at any other rate is damaged (its header was
+#: rewritten, say to 1 Hz) and is made again.
+_RATES = frozenset({8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000})
+
+
 def _read_entry(path: Path) -> Clip | None:
     """The clip in a cache file, or None if it is missing, damaged in any way, or not a regular
     file (a FIFO or a device, which would block or never end; making the entry replaces it)."""
@@ -53,7 +62,9 @@ def _read_entry(path: Path) -> Clip | None:
         return None
     except (OSError, EOFError, wave.Error, struct.error, ValueError):
         return None
-    if clip.channels != 1 or clip.sample_width != 2 or clip.frame_count == 0 or clip.rate <= 0:
+    if clip.channels != 1 or clip.sample_width != 2 or clip.frame_count == 0:
+        return None
+    if clip.rate not in _RATES:
         return None
     return clip
 
@@ -73,23 +84,34 @@ class PhraseCache:
         *,
         synthesizer: Synthesizer,
         settings: SpeechSettings | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         """`root` defaults to :func:`default_cache_root`; `settings` to the synthesizer's.
 
-        `settings`, if given, must be the synthesizer's: they name the files.
+        `settings`, if given, must be the synthesizer's: they name the files. `warn` is told
+        once when phrases cannot be stored (they are then made for this process only, in a
+        private temporary folder, and kept in memory).
         """
         if settings is not None and settings != synthesizer.settings:
             raise ValueError(
                 f"cache settings {settings} differ from the synthesizer's {synthesizer.settings}"
             )
         self.root = root if root is not None else default_cache_root()
-        self.settings = synthesizer.settings
         self.synthesizer = synthesizer
+        self._warn = warn
+        self._unstored: str | None = None  # why phrases are not stored, once it is known
+        self._told = False  # whether `warn` was told about storing already
+        self._scratch: Path | None = None
         #: How many phrases this cache has synthesized (cache misses), over its lifetime.
         self.synthesized = 0
         self._clips: dict[str, Clip] = {}
         self._lock = threading.Lock()  # guards _clips and synthesized
         self._making = threading.Lock()  # one synthesis at a time
+
+    @property
+    def settings(self) -> SpeechSettings:
+        """The settings phrases are made with now (the synthesizer's, which may change engine)."""
+        return self.synthesizer.settings
 
     def path(self, text: str) -> Path:
         """The cache file of `text`."""
@@ -145,36 +167,68 @@ class PhraseCache:
             found = self.get(text)
             if found is not None:
                 return found
-            target = self.path(text)
-            try:
-                self.root.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise SpeechCacheError(
-                    f"cannot create the speech cache folder {self.root}: {err.strerror}; "
-                    "set XDG_CACHE_HOME to a writable folder"
-                ) from err
-            temp = self.root / f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp.wav"
+            temp = self._temp_file()
             try:
                 if spoken:
                     self.synthesizer.synthesize(spoken, temp)
                 else:  # markup only: nothing to say, and no engine is given it
                     Clip(b"", 22050).to_wav(temp)
                 clip = self._check_made(text, temp)
-                with open(temp, "rb+") as f:
-                    os.fsync(f.fileno())
-                # The folder itself is not synced: an entry lost to a crash is simply made again.
-                os.replace(temp, target)
-            except OSError as err:
-                raise SpeechCacheError(
-                    f"cannot write the speech cache entry {target}: {err}; "
-                    "set XDG_CACHE_HOME to a writable folder"
-                ) from err
+                if temp.parent == self.root:
+                    # The key is taken now: the synthesizer may have changed engine meanwhile.
+                    self._store(clip, temp, self.path(text))
             finally:
-                temp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    temp.unlink(missing_ok=True)
             with self._lock:
                 self._clips[text] = clip
                 self.synthesized += 1
             return clip
+
+    def _temp_file(self) -> Path:
+        """A new file to synthesize into: in the cache folder, or in a private one if that
+        cannot be written."""
+        name = f".{os.getpid()}.{secrets.token_hex(8)}.tmp.wav"
+        if self._unstored is None:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                temp = self.root / name
+                temp.touch(exist_ok=False)
+                return temp
+            except OSError as err:
+                self._not_stored(
+                    f"the speech cache folder {self.root} cannot be written ({_why(err)})"
+                )
+        if self._scratch is None:
+            try:
+                self._scratch = Path(tempfile.mkdtemp(prefix="voicecoach-speech-"))
+            except OSError as err:
+                raise SpeechCacheError(
+                    f"cannot write the speech cache {self.root} nor a temporary folder "
+                    f"({_why(err)}); set XDG_CACHE_HOME or TMPDIR to a writable folder"
+                ) from err
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        return self._scratch / name
+
+    def _store(self, clip: Clip, temp: Path, target: Path) -> None:
+        try:
+            clip.to_wav(temp)
+            with open(temp, "rb+") as f:
+                os.fsync(f.fileno())
+            # The folder itself is not synced: an entry lost to a crash is simply made again.
+            os.replace(temp, target)
+        except OSError as err:
+            # This phrase is kept in memory only; the next ones are tried again.
+            self._tell(f"cannot store {target} in the speech cache ({_why(err)})")
+
+    def _not_stored(self, why: str) -> None:
+        self._unstored = why
+        self._tell(f"{why}; phrases are made for this session only")
+
+    def _tell(self, message: str) -> None:
+        if not self._told and self._warn is not None:
+            self._warn(message)
+        self._told = True
 
     def _check_made(self, text: str, temp: Path) -> Clip:
         try:
@@ -194,8 +248,11 @@ class PhraseCache:
             # Whatever the engine and voice, every phrase enters the cache at one loudness, and
             # the volume setting scales it from there (the engine's own volume is undone here).
             clip = level(clip, SPEECH_DB, volume=self.settings.volume)
-        clip.to_wav(temp)
         return clip
+
+
+def _why(err: OSError) -> str:
+    return err.strerror or str(err)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,24 @@ class EspeakNgSynthesizer:
                 raise UnknownVoiceError(f"espeak-ng has no voice {self._settings.voice_id!r}")
             raise SpeechUnavailable(f"espeak-ng failed (exit {done.returncode}): {message}")
 
+    def check(self) -> None:
+        """Speak one word to nowhere: SpeechUnavailable, with espeak-ng's reason, if it cannot
+        (its voice data missing, say)."""
+        try:
+            done = subprocess.run(
+                [self._exe, "-q", "--", "ready"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError) as err:
+            raise SpeechUnavailable(f"espeak-ng failed: {err}") from err
+        if done.returncode != 0:
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            why = lines[-1] if lines else f"exit status {done.returncode}"
+            raise SpeechUnavailable(f"espeak-ng cannot speak: {why}")
+
     def voices(self) -> list[VoiceInfo]:
         """The voices espeak-ng offers (``espeak-ng --voices``)."""
         try:
@@ -136,10 +154,15 @@ class EspeakNgEngine:
     name = "espeak-ng"
 
     def open(self, settings: SpeechSettings) -> EspeakNgSynthesizer:
-        return EspeakNgSynthesizer(settings)
+        synth = EspeakNgSynthesizer(settings)
+        synth.check()
+        return synth
 
     def voices(self) -> list[VoiceInfo]:
-        return EspeakNgSynthesizer(SpeechSettings(engine=self.name)).voices()
+        synth = EspeakNgSynthesizer(SpeechSettings(engine=self.name))
+        # The listing works even without the voice data; speaking does not.
+        synth.check()
+        return synth.voices()
 
     def default_voice(self, language: str, voices: Sequence[VoiceInfo]) -> str | None:
         return espeak_default_voice(language, voices)

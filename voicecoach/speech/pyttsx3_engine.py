@@ -1,22 +1,25 @@
-"""The pyttsx3 engine (its espeak driver), in process, on one worker thread that owns it.
+"""The pyttsx3 engine (its espeak driver), in a worker process of its own.
 
-See :mod:`voicecoach.speech.engine` for the threading rules.
+libespeak-ng is native code that can crash the process it runs in, and pyttsx3 allows one engine
+a process, used from one thread. So :class:`Pyttsx3Synthesizer` sends each phrase to a worker
+process (:mod:`voicecoach.speech.worker`) in which one thread owns the one engine; if that
+process dies, the phrase raises :class:`~voicecoach.speech.worker.WorkerCrashed` and the next one
+starts a new process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, TextIO, TypeVar, cast
+from typing import Any, TypeVar
 
 from voicecoach.errors import SpeechUnavailable
 from voicecoach.speech.engine import (
@@ -28,74 +31,9 @@ from voicecoach.speech.engine import (
 )
 from voicecoach.speech.espeak_engine import EspeakNgEngine
 from voicecoach.speech.text import plain_text
+from voicecoach.speech.worker import WorkerProcess, raise_error, shared_worker
 
 _T = TypeVar("_T")
-
-
-class _ChatterFilter:
-    """Stands in for sys.stdout and drops pyttsx3's "Audio saved to PATH" lines.
-
-    pyttsx3 prints that line from espeak's own thread for every file it saves. Redirecting file
-    descriptor 1 would also swallow what other threads print meanwhile (the player's screen), so
-    only the library's exact lines are dropped here and everything else is passed on untouched.
-    """
-
-    PREFIX = "Audio saved to "
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.paths: set[str] = set()
-        self._lock = threading.Lock()
-        # Threads whose next write is the newline that ends a dropped line (print writes the
-        # text and the end separately).
-        self._eat_newline: set[int] = set()
-
-    def write(self, text: str) -> int:
-        me = threading.get_ident()
-        with self._lock:
-            if me in self._eat_newline:
-                self._eat_newline.discard(me)
-                if text == "\n":
-                    return len(text)
-            if text.startswith(self.PREFIX) and text[len(self.PREFIX) :] in self.paths:
-                self._eat_newline.add(me)
-                return len(text)
-        return self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-_chatter_lock = threading.Lock()
-_chatter: _ChatterFilter | None = None
-
-
-@contextlib.contextmanager
-def _quiet_chatter(path: str) -> Iterator[None]:
-    """Keep pyttsx3's line about `path` off stdout while the block runs."""
-    global _chatter
-    installed: _ChatterFilter | None = None
-    with _chatter_lock:
-        if sys.stdout is not None:  # None: no console at all (pythonw), nothing to protect
-            if _chatter is None or sys.stdout is not _chatter:
-                _chatter = _ChatterFilter(sys.stdout)
-                sys.stdout = cast(TextIO, _chatter)
-            installed = _chatter
-            installed.paths.add(path)
-    try:
-        yield
-    finally:
-        if installed is not None:
-            with _chatter_lock:
-                installed.paths.discard(path)
-                # Put the real stream back unless someone replaced stdout meanwhile (then the
-                # filter, a pass-through once idle, stays where it is).
-                if not installed.paths and sys.stdout is installed:
-                    sys.stdout = installed.stream
-                    _chatter = None
 
 
 class _Pyttsx3Worker:
@@ -143,6 +81,7 @@ class _Pyttsx3Worker:
         try:
             import pyttsx3
 
+            _pass_the_text_length()
             engine = pyttsx3.init("espeak")
             engine.connect("finished-utterance", self._on_finished)
             engine.connect("error", self._on_error)
@@ -202,11 +141,10 @@ class _Pyttsx3Worker:
         self._wait_idle()
         path = os.path.join(folder, "warm-up.wav")
         self._finished.clear()
-        with _quiet_chatter(path):
-            engine.save_to_file("ready", path)
-            engine.runAndWait()
-            self._finished.wait(10.0)
-            self._wait_idle()
+        engine.save_to_file("ready", path)
+        engine.runAndWait()
+        self._finished.wait(10.0)
+        self._wait_idle()
 
     def synthesize(self, engine: Any, text: str, path: str, settings: SpeechSettings) -> None:
         """Runs on the worker thread: one phrase, one runAndWait, completion from the callback."""
@@ -220,14 +158,17 @@ class _Pyttsx3Worker:
             self._applied = wanted
             self._wait_idle()
             self._raise_errors(text, settings)
+        # pyttsx3 opens the file only once the speech is made, and an error there is printed,
+        # never reported: a folder that cannot be written would look like a hang.
+        with open(path, "wb"):
+            pass
         self._finished.clear()
-        with _quiet_chatter(path):
-            engine.save_to_file(text, path)
-            # runAndWait may return before the file is written: the finished-utterance event,
-            # sent once the file is closed, is what says it is done.
-            engine.runAndWait()
-            done = self._finished.wait(timeout_s(text))
-            self._wait_idle()
+        engine.save_to_file(text, path)
+        # runAndWait may return before the file is written: the finished-utterance event, sent
+        # once the file is closed, is what says it is done.
+        engine.runAndWait()
+        done = self._finished.wait(timeout_s(text))
+        self._wait_idle()
         self._raise_errors(text, settings)
         if not done:
             self._broken = f"pyttsx3 never finished {text!r}; restart voicecoach"
@@ -268,33 +209,94 @@ def _pyttsx3_worker() -> _Pyttsx3Worker:
     return worker
 
 
+class Pyttsx3InProcess:
+    """What the worker process runs (:class:`~voicecoach.speech.worker.NativeSynthesis`)."""
+
+    def start(self) -> None:
+        _pyttsx3_worker()
+
+    def synthesize(self, settings: SpeechSettings, text: str, path: Path) -> None:
+        worker, target = _pyttsx3_worker(), str(path)
+        worker.call(
+            lambda engine: worker.synthesize(engine, text, target, settings),
+            timeout=timeout_s(text) + 20,
+        )
+
+    def voices(self) -> list[VoiceInfo]:
+        return _pyttsx3_worker().call(_Pyttsx3Worker.voices, timeout=30)
+
+
+#: The worker process's target, for :func:`~voicecoach.speech.worker.shared_worker`.
+WORKER_TARGET = f"{__name__}:{Pyttsx3InProcess.__name__}"
+
+
+def pyttsx3_worker() -> WorkerProcess:
+    """This process's pyttsx3 worker process (started on first use)."""
+    return shared_worker(WORKER_TARGET, label="pyttsx3")
+
+
 class Pyttsx3Synthesizer:
-    """Synthesis through pyttsx3's espeak driver, on the process's one pyttsx3 worker thread."""
+    """Synthesis through pyttsx3's espeak driver, in the process's pyttsx3 worker process."""
 
     def __init__(self, settings: SpeechSettings) -> None:
         """Start (or reuse) the worker; raise SpeechUnavailable if pyttsx3 cannot start."""
         self._settings = replace(settings, engine="pyttsx3")
-        self._worker = _pyttsx3_worker()
+        self._worker = pyttsx3_worker()
+        self._worker.start()
 
     @property
     def settings(self) -> SpeechSettings:
         return self._settings
 
     def synthesize(self, text: str, path: Path) -> None:
-        """Write `text` spoken to `path` as a mono 16-bit 22050 Hz WAV."""
+        """Write `text` spoken to `path` as a mono 16-bit 22050 Hz WAV.
+
+        Raises WorkerCrashed if the worker process dies meanwhile.
+        """
         text = plain_text(text)  # never an engine command, phonemes or markup
         check_text(text)
-        worker, settings, target = self._worker, self._settings, str(path)
-        worker.call(
-            lambda engine: worker.synthesize(engine, text, target, settings),
-            timeout=timeout_s(text) + 20,
-        )
+        request = {"op": "synthesize", "settings": asdict(self._settings)}
+        request |= {"text": text, "path": str(path)}
+        raise_error(self._worker.call(request, timeout=timeout_s(text) + 20))
         if not path.is_file():
             raise SpeechUnavailable(f"pyttsx3 reported {text!r} done but wrote no file")
 
     def voices(self) -> list[VoiceInfo]:
         """The voices pyttsx3 offers."""
-        return self._worker.call(_Pyttsx3Worker.voices, timeout=30)
+        reply = self._worker.call({"op": "voices"}, timeout=30)
+        raise_error(reply)
+        return [
+            VoiceInfo(v["id"], v["name"], tuple(v["languages"]), v["engine"])
+            for v in reply["voices"]
+        ]
+
+
+def _pass_the_text_length() -> None:
+    """Make pyttsx3 tell libespeak-ng the true size of each text.
+
+    pyttsx3 2.99's ``_espeak.Synth`` passes ten times the text's length as its size, and
+    libespeak-ng copies that many bytes: it reads far past the end of the text, which crashes
+    the process whenever the memory after the text is not mapped (always for texts of some tens
+    of kilobytes, now and then for short ones).
+    """
+    from pyttsx3.drivers import _espeak
+
+    def synth(
+        text: bytes | str,
+        position: int = 0,
+        position_type: int = _espeak.POS_CHARACTER,
+        end_position: int = 0,
+        flags: int = 0,
+        user_data: object = None,
+    ) -> int:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        size = len(data) + 1  # with the terminating zero byte, which bytes objects have
+        result: int = _espeak.cSynth(
+            data, size, position, position_type, end_position, flags, None, user_data
+        )
+        return result
+
+    _espeak.Synth = synth
 
 
 class Pyttsx3Engine(EspeakNgEngine):
