@@ -4,18 +4,25 @@ set, records typed reps, marks the rounds of an AMRAP block; intervals and EMOM 
 from __future__ import annotations
 
 import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
+from voicecoach.history.store import HistoryStore, SafeRecorder
 from voicecoach.outcome import Outcome
 from voicecoach.playback.display import LiveDisplay
 from voicecoach.playback.player import Done, Player, Summary
 from voicecoach.routine.loader import load_routine_text
+from voicecoach.session.run import HistoryRecorder
 from voicecoach.testing import FakeClock, FakeKeys
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.model import Amrap, Phase, PhaseKind, Role, Timeline
 
 START = 1000.0
+T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
 class Durations:
@@ -252,3 +259,53 @@ def test_live_panel_shows_the_enter_key_in_amrap_phases() -> None:
         == "keys: space pause · n next · b back · w weight · q quit · Enter: round done"
     )
     assert message == "2 rounds done"
+
+
+def test_what_the_structures_reached_goes_into_the_history(tmp_path: Path) -> None:
+    """Played on the fake clock into a real history file: the AMRAP count and rounds, the
+    warm-up flag, and a session total without the warm-up set."""
+    tl = timeline(
+        """
+        name: Recorded
+        exercises:
+          - name: Push-ups
+            reps: 5
+            sets: [{warmup: true, rest: 20}, {reps: max}]
+          - circuit: Cindy
+            amrap: 60
+            exercises: [{name: Pull-up, reps: 5}]
+        """
+    )
+    warmup, open_set, block = work(tl)
+    counts = [e for e in tl.events_in(open_set) if e.role is Role.COUNT]
+    press = (counts[6].at_ms + 300) / 1000  # after "seven"
+    shift = open_set.end_ms / 1000 - press  # the session goes on earlier by this much
+    rounds = [(block.start_ms / 1000 - shift + s, "\n") for s in (20, 40)]
+    clock = FakeClock(START, [(START + t, k) for t, k in [(press, "\n"), *rounds]])
+    with HistoryStore.open(tmp_path / "history.sqlite3") as store:
+        safe = SafeRecorder(store, warn=pytest.fail)
+        sid = safe.start_session(
+            routine_name="Recorded", routine_path=None, content_hash=None, started_at=T0
+        )
+        recorder = HistoryRecorder(safe, sid, lambda: T0)
+        player = Player(
+            tl,
+            clips=Clips(),
+            beeps=BEEPS,
+            sink=Sink(clock),
+            clock=clock,
+            keys=FakeKeys(clock),
+            recorder=recorder,
+        )
+        summary = player.run()
+        safe.end_session(sid, status=summary.outcome, ended_at=T0)
+        rows = store.sets_for(sid)
+        (session,) = store.recent_sessions(None)
+    assert [(r.exercise, r.warmup, r.reps, r.rounds) for r in rows] == [
+        ("Push-ups", True, 5, None),
+        ("Push-ups", False, 7, None),
+        ("Cindy", False, None, 2),
+    ]
+    assert session.sets_done == 2
+    assert summary.sets_done == 2
+    assert warmup.warmup
