@@ -43,6 +43,10 @@ atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 #: The XDG_CONFIG_HOME of this test run: holds the capturing ``alsa/asoundrc``.
 ALSA_CONFIG_HOME = _SESSION_DIR / "config"
 write_alsa_config(ALSA_CONFIG_HOME)
+# The command line speaks with espeak-ng (pyttsx3) in tests, unless a test names the piper engine:
+# the tests of the command line pin its output, and a whole routine in Piper takes half a minute.
+(ALSA_CONFIG_HOME / "voicecoach").mkdir()
+(ALSA_CONFIG_HOME / "voicecoach" / "config.yaml").write_text("engine: pyttsx3\n", encoding="utf-8")
 os.environ["XDG_CONFIG_HOME"] = str(ALSA_CONFIG_HOME)
 # The speech cache and the workout history of this test run: never the user's own.
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_DIR / "cache")

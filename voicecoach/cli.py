@@ -14,13 +14,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 from click.shell_completion import CompletionItem
 
 from voicecoach import __version__
 from voicecoach.errors import RoutineError, VoicecoachError
+
+if TYPE_CHECKING:
+    from voicecoach.settings import InForce
 from voicecoach.textsafety import for_terminal
 
 EPILOG_RUN = """\b
@@ -82,6 +85,13 @@ def _load(routine_arg: str) -> Any:
     return load_routine(resolve_routine(routine_arg))
 
 
+def _in_force(routine: Any = None, **flags: Any) -> InForce:
+    """The settings in force: options over the routine over the settings file over defaults."""
+    from voicecoach.settings import Overrides, load_settings, resolve
+
+    return resolve(load_settings(), Overrides(**flags), routine)
+
+
 def _notify(message: str) -> None:
     """A one-time message of a command (a fallback, a missing part) on stderr."""
     _echo(message, err=True)
@@ -113,8 +123,18 @@ def _engine_option(default: str) -> Callable[[_F], _F]:
     return click.option("--engine", metavar="NAME", help=f"Speech engine: {names} ({default}).")
 
 
+def _beeps_option(f: _F) -> _F:
+    return click.option(
+        "--beeps",
+        "beeps_db",
+        type=click.FloatRange(-40, 12),
+        metavar="DB",
+        help="Beeps in dB next to the voice: 0 as loud, -6 quieter (default -6).",
+    )(f)
+
+
 def _voice_options(f: _F) -> _F:
-    f = _engine_option("default: the routine's, else the first that starts")(f)
+    f = _engine_option("default: the routine's, else the settings file's, else piper")(f)
     f = click.option(
         "--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume, 0.0 to 1.0."
     )(f)
@@ -161,6 +181,7 @@ class _PlayArgs:
     rate: int | None
     volume: float | None
     engine: str | None
+    beeps_db: float | None
     plain: bool
     start_at: str | None
     resume: bool
@@ -184,6 +205,7 @@ def _play_options(f: _F) -> _F:
             "measuring them.",
         ),
         _voice_options,
+        _beeps_option,
         click.option(
             "--plain", is_flag=True, help="One plain line per event instead of the live panel."
         ),
@@ -271,9 +293,17 @@ def _play(
     from voicecoach.session.prepare import dry_run_timeline
     from voicecoach.session.run import RunOptions, run_routine
 
-    voice = loaded.voice.with_overrides(
-        id=play.voice_id, rate=play.rate, volume=play.volume, engine=play.engine
+    in_force = _in_force(
+        loaded,
+        engine=play.engine,
+        voice=play.voice_id,
+        rate=play.rate,
+        volume=play.volume,
+        beeps_db=play.beeps_db,
+        history=play.history_path,
     )
+    loaded = in_force.apply(loaded)
+    voice = loaded.voice
     if play.as_json and not play.dry_run:
         raise click.UsageError("--json goes with --dry-run")
     if play.estimate and not play.dry_run:
@@ -285,7 +315,7 @@ def _play(
         from voicecoach.timeline.seek import find_start
 
         progress = not (play.no_progress or play.no_history)
-        loaded = _today(loaded, play.history_path, progress=progress)
+        loaded = _today(loaded, in_force.history_path, progress=progress)
         timeline, measured_with = dry_run_timeline(
             loaded, voice, estimate=play.estimate, on_progress=_progress("measuring phrases")
         )
@@ -309,7 +339,8 @@ def _play(
         resume=play.resume,
         require_audio=play.require_audio,
         history=not play.no_history,
-        history_path=play.history_path,
+        history_path=in_force.history_path,
+        beeps_db=in_force.beeps,
         progress=not play.no_progress,
         program=program,
         program_slot=slot,
@@ -407,7 +438,8 @@ def show(routine: str, history_path: Path | None, no_progress: bool) -> None:
     from voicecoach.timeline.durations import EstimatedDurations
     from voicecoach.timeline.overview import format_overview
 
-    loaded = _today(_load(routine), history_path, progress=not no_progress)
+    path = _in_force(history=history_path).history_path
+    loaded = _today(_load(routine), path, progress=not no_progress)
     timeline = compile_routine(loaded, EstimatedDurations(loaded.voice.rate))
     _echo(format_overview(loaded, timeline), nl=False)
 
@@ -535,16 +567,62 @@ def voices(language: str | None, engine: str | None) -> None:
 
 
 @cli.command()
+@click.argument("routine", required=False, shell_complete=_complete_routine)
+@_voice_options
+@_beeps_option
+@click.option("--language", "-l", metavar="LANG", help="Language (en, de).")
+@_history_file_option
+def config(
+    routine: str | None,
+    voice_id: str | None,
+    rate: int | None,
+    volume: float | None,
+    engine: str | None,
+    beeps_db: float | None,
+    language: str | None,
+    history_path: Path | None,
+) -> None:
+    """Show the settings in force and where each comes from.
+
+    Each value comes from the first place that sets it: an option, then the
+    routine (when ROUTINE is given), then the settings file
+    (~/.config/voicecoach/config.yaml), then voicecoach's default. The
+    settings file holds what you set once: engine, voice, rate, volume,
+    beeps (dB next to the voice), language, history and routines (folder).
+
+    \b
+    Examples:
+      voicecoach config
+      voicecoach config home-back-basics --rate 150
+    """
+    from voicecoach.settings import describe_in_force, settings_path
+
+    in_force = _in_force(
+        _load(routine) if routine else None,
+        engine=engine,
+        voice=voice_id,
+        rate=rate,
+        volume=volume,
+        beeps_db=beeps_db,
+        language=language,
+        history=history_path,
+    )
+    _echo(describe_in_force(in_force, settings_path()), nl=False)
+
+
+@cli.command()
 @click.argument("text")
 @_voice_options
-@click.option("--language", "-l", default="en", show_default=True, help="Language of TEXT.")
+@click.option(
+    "--language", "-l", metavar="LANG", help="Language of TEXT (default: the settings', else en)."
+)
 def say(
     text: str,
     voice_id: str | None,
     rate: int | None,
     volume: float | None,
     engine: str | None,
-    language: str,
+    language: str | None,
 ) -> None:
     """Speak TEXT once, to try a voice, rate and volume before putting them in a routine.
 
@@ -552,11 +630,12 @@ def say(
     Example:
       voicecoach say "Breathe in and brace." --voice gmw/en-gb --rate 150
     """
-    from voicecoach.routine.model import Voice
     from voicecoach.session.say import say_once
 
-    voice = Voice().with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine)
-    clip = say_once(text, language=language, voice=voice, notify=_notify)
+    in_force = _in_force(engine=engine, voice=voice_id, rate=rate, volume=volume, language=language)
+    clip = say_once(
+        text, language=in_force.language_code, voice=in_force.voice_settings, notify=_notify
+    )
     _echo(f"{clip.duration_ms / 1000:.2f} s")
 
 
@@ -592,7 +671,8 @@ def history(as_json: bool, routine: str | None, limit: int, history_path: Path |
     """
     from voicecoach.history.stats import history_report
 
-    _echo(history_report(history_path, routine=routine, limit=limit or None, as_json=as_json))
+    path = _in_force(history=history_path).history_path
+    _echo(history_report(path, routine=routine, limit=limit or None, as_json=as_json))
 
 
 @cli.command()
@@ -627,7 +707,8 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
     from voicecoach.history.stats import stats_report
 
     now = datetime.now().astimezone()
-    _echo(stats_report(history_path, now=now, weeks=weeks, as_json=as_json))
+    path = _in_force(history=history_path).history_path
+    _echo(stats_report(path, now=now, weeks=weeks, as_json=as_json))
 
 
 @cli.command()
@@ -640,6 +721,7 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
     help="The audio file: .wav, or .flac, .ogg, .mp3 (need the 'formats' extra).",
 )
 @_voice_options
+@_beeps_option
 @click.option(
     "--sample-rate",
     type=click.Choice(["22050", "44100"]),
@@ -663,6 +745,7 @@ def render(
     rate: int | None,
     volume: float | None,
     engine: str | None,
+    beeps_db: float | None,
     sample_rate: str,
     stereo: bool,
     background: float | None,
@@ -685,12 +768,17 @@ def render(
     from voicecoach.session.render import render_routine
     from voicecoach.timetext import clock
 
-    loaded = _load(routine)
+    written = _load(routine)
+    in_force = _in_force(
+        written, engine=engine, voice=voice_id, rate=rate, volume=volume, beeps_db=beeps_db
+    )
+    loaded = in_force.apply(written)
     with _render_progress() as (on_synthesis, on_render):
         result = render_routine(
             loaded,
             output,
-            voice=loaded.voice.with_overrides(id=voice_id, rate=rate, volume=volume, engine=engine),
+            voice=loaded.voice,
+            beeps_db=in_force.beeps,
             sample_rate=int(sample_rate),
             channels=2 if stereo else 1,
             background=background,

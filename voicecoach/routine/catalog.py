@@ -33,10 +33,18 @@ def name_key(text: str) -> str:
     return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
-def user_routines_dir() -> Path:
-    """The user's own routines folder (it may not exist)."""
+def default_routines_dir() -> Path:
+    """The user's own routines folder when the settings file names none (it may not exist)."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "voicecoach" / "routines"
+
+
+def user_routines_dir() -> Path:
+    """The user's own routines folder: the settings file's `routines`, else
+    :func:`default_routines_dir` (it may not exist)."""
+    from voicecoach.settings import load_settings
+
+    return load_settings().routines or default_routines_dir()
 
 
 def _user_routines() -> dict[str, Path]:

@@ -308,6 +308,7 @@ class _RoutineBuilder:
             voice=voice,
             description=description,
             source=source,
+            language_given="language" in found,
         )
 
     def voice(self, node: Node) -> Voice:
@@ -338,6 +339,7 @@ class _RoutineBuilder:
             volume=DEFAULT_VOLUME if volume is None else volume,
             engine=engine,
             id_pos=next((found[k].pos for k in ("id", "model") if k in found), None),
+            given=frozenset(found),
         )
 
     def libraries(self, node: Node) -> None:

@@ -240,6 +240,9 @@ class Voice:
     engine: str | None = None
     #: Where the routine file wrote `id`, for messages (not part of the value).
     id_pos: SourcePos | None = field(default=None, compare=False, repr=False)
+    #: The keys the routine file wrote in its `voice` (the others are defaults), so that a
+    #: settings file can fill in the rest (see :mod:`voicecoach.settings`).
+    given: frozenset[str] = field(default=frozenset(), compare=False)
 
     def with_overrides(
         self,
@@ -256,6 +259,7 @@ class Voice:
             rate=self.rate if rate is None else rate,
             volume=self.volume if volume is None else volume,
             engine=self.engine if engine is None else engine,
+            given=self.given,
         )
 
 
@@ -271,6 +275,8 @@ class Routine:
     voice: Voice = field(default_factory=Voice)
     description: str | None = None
     source: Path | None = None
+    #: True if the file wrote its `language` (else "en" is a default a settings file can change).
+    language_given: bool = field(default=False, compare=False)
 
     def sections(self) -> tuple[tuple[Section, tuple[Item, ...]], ...]:
         """The non-empty sections in playing order."""
