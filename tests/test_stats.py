@@ -358,6 +358,8 @@ def test_sessions_json() -> None:
             "sets_done": 3,
             "sets_skipped": 0,
             "duration_s": 720.0,
+            "program": None,
+            "program_slot": None,
         }
     ]
 

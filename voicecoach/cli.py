@@ -492,7 +492,8 @@ def program_(program: str | None, history_path: Path | None) -> None:
 
     from voicecoach.session.program import program_report
 
-    _echo(program_report(program, history_path, now=datetime.now().astimezone()))
+    path = _in_force(history=history_path).history_path
+    _echo(program_report(program, path, now=datetime.now().astimezone()))
 
 
 @cli.command(name="next")
@@ -514,7 +515,8 @@ def next_(program: str | None, play: _PlayArgs) -> None:
     from voicecoach.history.store import open_existing
     from voicecoach.session.program import choose_program, next_session
 
-    store = None if play.no_history else open_existing(play.history_path)
+    path = _in_force(history=play.history_path).history_path
+    store = None if play.no_history else open_existing(path)
     try:
         plan = choose_program(program, store)
         upcoming = next_session(plan, store, progress=False)
@@ -640,7 +642,15 @@ def say(
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of a table, with every set."
+)
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Print every set of every session as CSV (for a spreadsheet; see docs/history.md).",
+)
 @click.option(
     "--routine",
     metavar="NAME",
@@ -652,14 +662,19 @@ def say(
     type=click.IntRange(min=0),
     default=20,
     show_default=True,
-    help="How many sessions to list, newest first; 0 lists them all.",
+    help="How many sessions to list, newest first; 0 lists them all. --csv lists them all.",
 )
 @_history_file_option
-def history(as_json: bool, routine: str | None, limit: int, history_path: Path | None) -> None:
+def history(
+    as_json: bool, as_csv: bool, routine: str | None, limit: int, history_path: Path | None
+) -> None:
     """List recent workouts, newest first: when, which routine, how it ended, sets and time.
 
     A session stopped by Ctrl-C, a crash or a power cut is listed as
     interrupted; 'voicecoach run ROUTINE --resume' carries on from it.
+    --json adds every set with what it asked for and what was done; --csv
+    prints every set, oldest first, one row each, in the columns listed in
+    docs/history.md (LibreOffice Calc, Excel and Google Sheets open it).
     Reading never creates a history: when there is none yet, this says so
     (and --json prints an empty list).
 
@@ -668,11 +683,54 @@ def history(as_json: bool, routine: str | None, limit: int, history_path: Path |
       voicecoach history
       voicecoach history --routine "Home Back Basics" --limit 5
       voicecoach history --json | jq '.[0].status'
+      voicecoach history --csv > workouts.csv
     """
     from voicecoach.history.stats import history_report
 
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
     path = _in_force(history=history_path).history_path
-    _echo(history_report(path, routine=routine, limit=limit or None, as_json=as_json))
+    text = history_report(
+        path,
+        routine=routine,
+        limit=None if as_csv else limit or None,
+        as_json=as_json,
+        as_csv=as_csv,
+    )
+    _echo(text, nl=not as_csv)
+
+
+@cli.command(name="log")
+@click.option(
+    "--set",
+    "entries",
+    metavar="ENTRY",
+    multiple=True,
+    help='What was done in one set: "EXERCISE SET: REPS", "EXERCISE SET: REPS @ WEIGHT", '
+    '"EXERCISE SET SIDE: REPS"; seconds for a hold. Repeat for more sets.',
+)
+@click.option(
+    "--session", "session_id", metavar="ID", type=int, help="This session (see 'history')."
+)
+@_history_file_option
+def log(entries: Sequence[str], session_id: int | None, history_path: Path | None) -> None:
+    """Show the last finished session set by set, planned and done, and
+    correct what was done with --set.
+
+    Each set is shown as an entry would name it. Every --set is checked
+    before any is applied: a bad entry is shown with the column where it
+    goes wrong, and nothing is changed.
+
+    \b
+    Examples:
+      voicecoach log
+      voicecoach log --set "deadlift 3: 8"
+      voicecoach log --set "deadlift 2: 9 @ 42.5 kg" --set "split squat 1 left: 7"
+    """
+    from voicecoach.history.log import log_report
+
+    path = _in_force(history=history_path).history_path
+    _echo(log_report(path, entries, session_id=session_id))
 
 
 @cli.command()
@@ -685,8 +743,13 @@ def history(as_json: bool, routine: str | None, limit: int, history_path: Path |
     help="How many weeks to show, up to this one.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables and charts.")
+@click.option(
+    "--exercise",
+    metavar="NAME",
+    help="One exercise: best set, estimated one-rep maximum, load per session, volume per week.",
+)
 @_history_file_option
-def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
+def stats(weeks: int, as_json: bool, exercise: str | None, history_path: Path | None) -> None:
     """Show what your workouts add up to, week by week, and your streak.
 
     Sessions, sets and time per ISO week (Monday to Sunday), sets per
@@ -696,11 +759,16 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
     played from. Reading never creates a history: when there is none yet,
     this says so.
 
+    With --exercise, one exercise's work sets: the best set, the estimated
+    one-rep maximum (Epley: weight x (1 + reps / 30)), a chart of its load
+    session by session, and its volume (weight x reps) per week.
+
     \b
     Examples:
       voicecoach stats
       voicecoach stats --weeks 12
       voicecoach stats --json | jq .streak_weeks
+      voicecoach stats --exercise deadlift
     """
     from datetime import datetime
 
@@ -708,6 +776,13 @@ def stats(weeks: int, as_json: bool, history_path: Path | None) -> None:
 
     now = datetime.now().astimezone()
     path = _in_force(history=history_path).history_path
+    if exercise is not None:
+        from voicecoach.history.exercise import exercise_report
+
+        if as_json:
+            raise click.UsageError("--exercise prints text: drop --json")
+        _echo(exercise_report(path, exercise))
+        return
     _echo(stats_report(path, now=now, weeks=weeks, as_json=as_json))
 
 

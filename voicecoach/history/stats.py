@@ -289,8 +289,13 @@ def format_sessions_table(rows: Sequence[SessionRecord]) -> str:
     )
 
 
-def sessions_json(rows: Sequence[SessionRecord]) -> list[dict[str, Any]]:
-    """The sessions as JSON-ready dicts; times are ISO 8601 with their UTC offset."""
+def sessions_json(
+    rows: Sequence[SessionRecord], sets: Mapping[int, Sequence[SetRecord]] | None = None
+) -> list[dict[str, Any]]:
+    """The sessions as JSON-ready dicts; times are ISO 8601 with their UTC offset. With `sets`
+    (by session id), each session lists its sets, planned and done values side by side."""
+    from voicecoach.history.export import set_json
+
     return [
         {
             "id": s.id,
@@ -304,6 +309,9 @@ def sessions_json(rows: Sequence[SessionRecord]) -> list[dict[str, Any]]:
             "sets_done": s.sets_done,
             "sets_skipped": s.sets_skipped,
             "duration_s": round(s.duration_s, 3),
+            "program": s.program,
+            "program_slot": s.program_slot,
+            **({"sets": [set_json(s, done) for done in sets.get(s.id, ())]} if sets else {}),
         }
         for s in rows
     ]
@@ -393,23 +401,30 @@ def history_report(
     routine: str | None = None,
     limit: int | None = 20,
     as_json: bool = False,
+    as_csv: bool = False,
 ) -> str:
-    """What ``voicecoach history`` prints: the latest sessions as a table, or as JSON.
+    """What ``voicecoach history`` prints: the latest sessions as a table, or as JSON with every
+    set, or every set as CSV (:mod:`voicecoach.history.export`), oldest first.
 
     `path` None is the default history; `limit` None lists every session. With no history file
-    at all, nothing is created: the text says so, and the JSON is an empty list.
+    at all, nothing is created: the text says so, the JSON is an empty list, the CSV its header.
     """
+    from voicecoach.history.export import sets_csv
+
     path = default_path() if path is None else path
     store = open_existing(path)
     if store is None:
-        return "[]" if as_json else _no_history(path)
+        return sets_csv([]) if as_csv else "[]" if as_json else _no_history(path)
     with store:
         rows = store.recent_sessions(limit, routine=routine)
         if routine is not None and not rows:
             rows = _sessions_of(store.recent_sessions(None), routine)[:limit]
         names = store.routine_names() if routine is not None and not rows else []
+        sets = {s.id: store.sets_for(s.id) for s in rows} if as_json or as_csv else {}
+    if as_csv:
+        return sets_csv([(s, done) for s in reversed(rows) for done in sets[s.id]])
     if as_json:
-        return json.dumps(sessions_json(rows), indent=2, ensure_ascii=False)
+        return json.dumps(sessions_json(rows, sets), indent=2, ensure_ascii=False)
     if routine is not None and not rows:
         known = f"; sessions were recorded of: {', '.join(names)}" if names else ""
         return f"No workouts of {routine!r} recorded yet{known}."
