@@ -53,10 +53,10 @@ def test_voice_not_checked_without_an_engine_is_a_note(
 ) -> None:
     """Without an engine the id cannot be checked: a located note, and the file is valid."""
 
-    def no_engine(language: str | None = None, *, engine: str | None = None) -> list[object]:
+    def no_engine(voice_id: str, language: str, engine: str | None = None) -> tuple[str, str]:
         raise SpeechUnavailable("no text-to-speech engine could be started")
 
-    monkeypatch.setattr("voicecoach.speech.voices.list_voices", no_engine)
+    monkeypatch.setattr("voicecoach.speech.voices.find_voice", no_engine)
     path = write(tmp_path, "voice.yaml", VOICE_ROUTINE)
     result = invoke("validate", path)
     assert result.exit_code == 0

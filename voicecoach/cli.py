@@ -548,21 +548,42 @@ def schema() -> None:
 @click.option(
     "--language", "-l", metavar="LANG", help="Only voices for this language (en, de, ...)."
 )
-@_engine_option("default: the first that starts")
+@_engine_option("default: every engine that is installed")
 def voices(language: str | None, engine: str | None) -> None:
-    """List the installed voices: id, name and languages.
+    """List the installed voices: id, name and languages, engine by engine.
+
+    Piper voices are the bundled one and those in your voices folder
+    (~/.local/share/voicecoach/voices: NAME.onnx with NAME.onnx.json).
+    espeak-ng's voices take a variant after a +: gmw/en-us+f3.
 
     \b
     Examples:
       voicecoach voices --language de
       voicecoach voices --engine espeak-ng
     """
-    from voicecoach.speech.voices import list_voices
+    from voicecoach.speech.voices import voice_listing
 
-    found = list_voices(language, engine=engine)
+    listing = voice_listing(language, engine=engine)
+    found = [v for _, voices, _ in listing.engines for v in voices]
     width = max((len(v.id) for v in found), default=0)
-    for voice in found:
-        _echo(f"{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
+    indent = "" if engine else "  "
+    for name, voices, same_as in listing.engines:
+        if not engine:
+            _echo(f"{name}: the same voices as {same_as}" if same_as else f"{name}:")
+            if same_as:
+                continue
+            if not voices:
+                _echo("  (none for this language)" if language else "  (none)")
+        for voice in voices:
+            _echo(f"{indent}{voice.id:<{width}}  {voice.name}  ({', '.join(voice.languages)})")
+    engines_, variants = listing.variants
+    if variants:
+        import textwrap
+
+        ids = sorted((v.id for v in variants), key=str.casefold)
+        example = "gmw/en-us+" + ("f3" if "f3" in ids else ids[0])
+        _echo(f"\nvariants of {' and '.join(engines_)} voices, after a + ({example}):")
+        _echo(textwrap.fill(" ".join(ids), width=79, initial_indent="  ", subsequent_indent="  "))
     if not found:
         _echo(f"no voice speaks {language!r}", err=True)
         sys.exit(1)

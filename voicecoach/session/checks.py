@@ -20,22 +20,21 @@ class VoiceCheck:
 def check_voice(routine: Routine) -> VoiceCheck:
     """Whether the voice id the routine names (`voice: {id: ...}`) is installed.
 
-    It is looked up among the voices of the routine's engine (or of the first engine that
-    starts), as a run would. When no engine can list its voices the id cannot be checked: that
+    It is looked up among the voices of the routine's engine (or of every engine in order, as a
+    run would: a voice file for piper, a variant such as ``gmw/en-us+f3`` for espeak-ng). When
+    no engine can list its voices the id cannot be checked: that
     is a note, not a problem, for the file may well be right for another machine.
     """
-    from voicecoach.speech.voices import list_voices, resolve_voice
+    from voicecoach.speech.voices import find_voice
 
     voice = routine.voice
     if voice.id is None:
         return VoiceCheck()
     pos = voice.id_pos or SourcePos(str(routine.source or ""), 1, 1)
     try:
-        voices = list_voices(engine=voice.engine)
+        find_voice(voice.id, routine.language, voice.engine)
     except SpeechUnavailable as err:
         return VoiceCheck(note=Problem(pos, f"note: voice {voice.id!r} not checked: {err}"))
-    try:
-        resolve_voice(voice.id, routine.language, voices=voices)
     except VoicecoachError as err:
         return VoiceCheck(problem=Problem(pos, str(err)))
     return VoiceCheck()

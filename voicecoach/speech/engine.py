@@ -151,6 +151,15 @@ class ReadsVoiceFiles(Protocol):
         ...
 
 
+@runtime_checkable
+class HasVariants(Protocol):
+    """An engine whose voices take variants: ``VOICE+VARIANT`` (espeak-ng's ``gmw/en-us+f3``)."""
+
+    def variants(self) -> list[VoiceInfo]:
+        """The variants, by the id that goes after ``+``."""
+        ...
+
+
 def timeout_s(text: str) -> float:
     # espeak-ng makes about a minute of speech a second; a generous bound that still ends a hang.
     return 10.0 + 0.01 * len(text)

@@ -134,6 +134,21 @@ class EspeakNgSynthesizer:
 _OTHER_LANGUAGE = re.compile(r"\(([\w-]+)\s+\d+\)")
 
 
+def parse_espeak_variants(listing: str) -> list[VoiceInfo]:
+    """Read the table ``espeak-ng --voices=variant`` prints: each variant's id (``f3``, ``m2``,
+    ``Alex``: what goes after ``+`` in a voice id, in the file's own case) and name."""
+    variants = []
+    for line in listing.splitlines()[1:]:
+        cols = line.split(None, 5)
+        if len(cols) < 5 or not cols[4].startswith("!v/"):
+            continue
+        gender = cols[2].rsplit("/", 1)[-1]
+        name = cols[3].replace("_", " ")
+        label = {"M": "male", "F": "female"}.get(gender)
+        variants.append(VoiceInfo(cols[4][3:], f"{name} ({label})" if label else name))
+    return variants
+
+
 def parse_espeak_voices(listing: str) -> list[VoiceInfo]:
     """Read the table ``espeak-ng --voices`` prints (ids lowercased, as pyttsx3 gives them)."""
     voices = []
@@ -166,6 +181,22 @@ class EspeakNgEngine:
 
     def default_voice(self, language: str, voices: Sequence[VoiceInfo]) -> str | None:
         return espeak_default_voice(language, voices)
+
+    def variants(self) -> list[VoiceInfo]:
+        """The voice variants (``+f3``, ``+m2``, …) any voice id can take; none when the
+        espeak-ng program cannot list them."""
+        try:
+            exe = _espeak_ng(None)
+            done = subprocess.run(
+                [exe, "--voices=variant"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=30,
+                check=True,
+            )
+        except (SpeechUnavailable, OSError, subprocess.SubprocessError):
+            return []
+        return parse_espeak_variants(done.stdout.decode(errors="replace"))
 
     def install_hint(self) -> str:
         return install_hint()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from voicecoach.errors import SpeechUnavailable
 from voicecoach.routine.model import Voice
 from voicecoach.speech.engine import (
     Engine,
+    HasVariants,
     ReadsVoiceFiles,
     SpeechSettings,
     Synthesizer,
@@ -146,13 +147,48 @@ def settings_for(
 def voice_id_for(
     engine: Engine, voice_id: str | None, language: str, voices: Sequence[VoiceInfo]
 ) -> str:
-    """`voice_id` checked among `engine`'s voices (or a voice file the engine reads), or the
-    engine's default for `language`; UnknownVoiceError if there is none."""
+    """`voice_id` checked among `engine`'s voices (or a voice file the engine reads, or a voice
+    with a variant: ``gmw/en-us+f3``), or the engine's default for `language`;
+    UnknownVoiceError if there is none."""
     if voice_id is not None and isinstance(engine, ReadsVoiceFiles):
         found = engine.voice_from_file(voice_id)
         if found is not None:
             return found.id
+    if voice_id is not None and "+" in voice_id and isinstance(engine, HasVariants):
+        base, variant = voice_id.split("+", 1)
+        base_id = resolve_voice(base or None, language, voices=voices, engine=engine)
+        variants = {v.id.lower(): v.id for v in engine.variants()}
+        wanted = variant.strip().lower()
+        if wanted not in variants:
+            close = difflib.get_close_matches(wanted, list(variants), n=5, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UnknownVoiceError(
+                f"unknown voice variant {variant!r}{hint} ('voicecoach voices' lists them)"
+            )
+        return f"{base_id}+{variants[wanted]}"
     return resolve_voice(voice_id, language, voices=voices, engine=engine)
+
+
+def find_voice(voice_id: str, language: str, engine: str | None = None) -> tuple[str, str]:
+    """(engine, voice id) of the first engine in order (`engine` only, if named) that has the
+    voice `voice_id` names; UnknownVoiceError from the first that lists voices if none has it,
+    SpeechUnavailable if none can list them."""
+    tried = preference(None) if engine is None else (get_engine(engine),)
+    unknown: UnknownVoiceError | None = None
+    problems = []
+    for candidate in tried:
+        try:
+            voices = engine_voices(candidate)
+        except SpeechUnavailable as err:
+            problems.append(f"{candidate.name}: {err}")
+            continue
+        try:
+            return candidate.name, voice_id_for(candidate, voice_id, language, voices)
+        except UnknownVoiceError as err:
+            unknown = unknown or err
+    if unknown is not None:
+        raise unknown
+    raise _none_started(problems, tried)
 
 
 def open_voice(voice: Voice, language: str) -> tuple[Synthesizer, str | None]:
@@ -197,3 +233,41 @@ def open_voice(voice: Voice, language: str) -> tuple[Synthesizer, str | None]:
     if unknown is not None:
         raise unknown
     raise _none_started(problems, tried)
+
+
+@dataclass(frozen=True)
+class VoiceListing:
+    """What ``voicecoach voices`` shows: each engine's voices, and the variants of those that
+    have them."""
+
+    #: (engine name, its voices, or the name of an earlier engine with the very same voices)
+    engines: tuple[tuple[str, tuple[VoiceInfo, ...], str | None], ...]
+    #: (the engines the variants go with, the variants)
+    variants: tuple[tuple[str, ...], tuple[VoiceInfo, ...]]
+
+
+def voice_listing(language: str | None = None, *, engine: str | None = None) -> VoiceListing:
+    """The voices of `engine` (else of every engine that can list them, in order), only those
+    for `language` if one is given. Raises SpeechUnavailable if no engine can list voices."""
+    tried = preference(None) if engine is None else (get_engine(engine),)
+    shown: list[tuple[str, tuple[VoiceInfo, ...], str | None]] = []
+    seen: dict[tuple[str, ...], str] = {}
+    with_variants: list[str] = []
+    variants: tuple[VoiceInfo, ...] = ()
+    problems = []
+    for candidate in tried:
+        try:
+            voices = engine_voices(candidate)
+        except SpeechUnavailable as err:
+            problems.append(f"{candidate.name}: {err}")
+            continue
+        ids = tuple(v.id for v in voices)
+        mine = tuple(v for v in voices if language is None or v.speaks(language))
+        shown.append((candidate.name, mine, seen.get(ids)))
+        seen.setdefault(ids, candidate.name)
+        if isinstance(candidate, HasVariants):
+            variants = variants or tuple(candidate.variants())
+            with_variants.append(candidate.name)
+    if not shown:
+        raise _none_started(problems, tried)
+    return VoiceListing(tuple(shown), (tuple(with_variants), variants))
