@@ -558,3 +558,24 @@ def test_spoken_steps_deloads_and_holds() -> None:
     hold = decide(PLANK.progress, PLANK, [held([30, 30], 30)])
     assert en.progress(hold) == "Last time 30 and 30 seconds. Today hold 35 seconds."
     assert en.progress(decide(PLANK.progress, PLANK, [])) is None
+
+
+def test_a_list_of_sets_takes_todays_target_in_its_work_sets_only() -> None:
+    lift = exercise(
+        "use: deadlift\nweight: 100 kg\nreps: [5, 6]\nprogress: double 2.5 kg\nsets:\n"
+        "  - {weight: 60 kg, warmup: true}\n  - {weight: 80 kg, reps: 3, warmup: true}\n"
+        "  - {}\n  - {}\n  - {rpe: 9}\n"
+    )
+    assert lift.progress is not None
+    advice = decide(lift.progress, lift, [lifted([6, 6, 6], planned=6, weight=kg(100))])
+    from voicecoach.history.progression import apply, due_sets
+
+    today = apply(lift, advice)
+    assert due_sets(lift) == 3
+    assert [(t.weight, str(t.reps), t.warmup) for t in today.targets()] == [
+        ("60 kg", "5-6", True),
+        ("80 kg", "3", True),
+        ("102.5 kg", "5", False),
+        ("102.5 kg", "5", False),
+        ("102.5 kg", "5", False),
+    ]

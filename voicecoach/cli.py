@@ -274,8 +274,8 @@ def run(routine: str, play: _PlayArgs) -> None:
 
 def _today(loaded: Any, history_path: Path | None, *, progress: bool) -> Any:
     """The routine with today's targets from the history, which is only read (none: as it is)."""
+    from voicecoach.history.progression import todays_routine
     from voicecoach.history.store import open_existing
-    from voicecoach.session.run import todays_routine
 
     if not progress or not any(e.progress for e in loaded.all_exercises()):
         return loaded

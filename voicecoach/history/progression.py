@@ -197,7 +197,11 @@ def _count(rule: Rule, start: Exercise, last: PastSession) -> Advice:
 
 
 def apply(exercise: Exercise, advice: Advice) -> Exercise:
-    """The exercise with today's target in place, and the advice kept for speech and display."""
+    """The exercise with today's target in place, and the advice kept for speech and display.
+
+    With a list of sets, today's target replaces the exercise's own weight, reps or hold in its
+    work sets that have them; warm-up sets and a set's own different values stay as written.
+    """
     weight, reps, seconds_ms = exercise.weight, exercise.reps, exercise.seconds_ms
     if advice.change is not Change.FIRST:
         if advice.rule.kind.by_weight and advice.weight is not None:
@@ -206,14 +210,33 @@ def apply(exercise: Exercise, advice: Advice) -> Exercise:
             reps = Reps(advice.reps, advice.reps)
         if advice.hold_s is not None and exercise.work is WorkKind.HOLD:
             seconds_ms = advice.hold_s * 1000
+    set_list = tuple(
+        target
+        if target.warmup
+        else dataclasses.replace(
+            target,
+            weight=weight if target.weight == exercise.weight else target.weight,
+            reps=reps if target.reps == exercise.reps else target.reps,
+            seconds_ms=seconds_ms
+            if target.seconds_ms == exercise.seconds_ms
+            else target.seconds_ms,
+        )
+        for target in exercise.set_list
+    )
     return dataclasses.replace(
-        exercise, weight=weight, reps=reps, seconds_ms=seconds_ms, advice=advice
+        exercise,
+        weight=weight,
+        reps=reps,
+        seconds_ms=seconds_ms,
+        set_list=set_list,
+        advice=advice,
     )
 
 
 def due_sets(exercise: Exercise, rounds: int = 1) -> int:
-    """The work sets one session of `exercise` plans: sets (or rounds), times its sides."""
-    return exercise.sets * rounds * max(1, len(exercise.sides))
+    """The work sets one session of `exercise` plans: its work sets (warm-up sets are not) or
+    rounds, times its sides."""
+    return exercise.work_sets * rounds * max(1, len(exercise.sides))
 
 
 #: The past sessions of one exercise of a routine, newest first: (exercise, due sets) -> sessions.
@@ -268,3 +291,20 @@ def history_lookup(
         ]
 
     return lookup
+
+
+def todays_routine(
+    routine: Routine, store: HistoryStore, *, resuming: int | None = None
+) -> Routine:
+    """`routine` with today's targets from its progression rules and the history in `store`.
+
+    When resuming session `resuming`, the targets are those it was started with: the sessions
+    it carries on are not counted as the last time.
+    """
+    before = None
+    if resuming is not None:
+        first = store.session(resuming)
+        while first is not None and first.resumes is not None:
+            first = store.session(first.resumes)
+        before = None if first is None else first.id
+    return progress_routine(routine, history_lookup(store, routine.name, before=before))

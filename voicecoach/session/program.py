@@ -50,7 +50,7 @@ def choose_program(arg: str | None, store: HistoryStore | None) -> Program:
 
 def next_session(program: Program, store: HistoryStore | None, *, progress: bool) -> NextSession:
     """The program's next session, by the history, with today's targets unless not `progress`."""
-    from voicecoach.session.run import todays_routine
+    from voicecoach.history.progression import todays_routine
 
     routines = [load_routine(s.path) for s in program.sessions]
     names = [r.name for r in routines]

@@ -173,6 +173,8 @@ def run_routine(
         if options.resume:
             done_sets, resumes = _resume_point(store, routine)
         if options.progress and store is not None:
+            from voicecoach.history.progression import todays_routine
+
             routine = todays_routine(routine, store, resuming=resumes)
         timeline, start_phase, finisher = _plan(
             routine, voice.rate, cache, _start_chooser(routine, options, done_sets)
@@ -378,25 +380,6 @@ def _hash(routine: Routine) -> str | None:
         return content_hash(routine.source.read_bytes())
     except OSError:
         return None
-
-
-def todays_routine(
-    routine: Routine, store: HistoryStore, *, resuming: int | None = None
-) -> Routine:
-    """`routine` with today's targets from its progression rules and the history in `store`.
-
-    When resuming session `resuming`, the targets are those it was started with: the sessions
-    it carries on are not counted as the last time.
-    """
-    from voicecoach.history.progression import history_lookup, progress_routine
-
-    before = None
-    if resuming is not None:
-        first = store.session(resuming)
-        while first is not None and first.resumes is not None:
-            first = store.session(first.resumes)
-        before = None if first is None else first.id
-    return progress_routine(routine, history_lookup(store, routine.name, before=before))
 
 
 def _open_history(
