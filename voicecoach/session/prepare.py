@@ -126,6 +126,35 @@ def dry_run_timeline(
     return compile_routine(routine, EstimatedDurations(speed)), None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare_speech` did for one routine."""
+
+    routine: str
+    phrases: int
+    made: int
+    voice: str
+
+
+def prepare_speech(
+    routine: Routine,
+    voice: Voice | None = None,
+    *,
+    cache_root: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Prepared:
+    """Fill the speech cache with every phrase of `routine` ahead of its run (``voicecoach
+    prepare``), so the run starts at once and a slow voice never has to catch up."""
+    voice = voice or routine.voice
+    cache = open_speech(routine, voice, cache_root=cache_root, notify=notify)
+    timeline = measured_timeline(routine, cache, rate=voice.rate, on_progress=on_progress)
+    s = cache.settings
+    return Prepared(
+        routine.name, len(timeline.phrases()), cache.synthesized, f"{s.voice_id} ({s.engine})"
+    )
+
+
 @dataclass
 class Plan:
     """What the player starts with, and what is still to be synthesized."""

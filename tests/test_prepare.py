@@ -1,0 +1,60 @@
+"""`voicecoach prepare`: every phrase of routines, or of a program's sessions, made ahead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from voicecoach.cli import cli
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.speech
+@pytest.mark.usefixtures("cache_home")
+def test_prepare_makes_every_phrase_once_and_a_run_then_makes_none(tmp_path: Path) -> None:
+    routine = write(
+        tmp_path,
+        "r.yaml",
+        "name: Short\nexercises: [{name: Plank, hold: 5, cues: {during: Hold.}}]\n",
+    )
+    first = CliRunner().invoke(cli, ["prepare", str(routine)])
+    assert first.exit_code == 0, first.output
+    [line] = first.output.splitlines()
+    assert line.startswith("Short: ")
+    phrases = int(line.split()[1])
+    assert line == f"Short: {phrases} phrases ready, {phrases} made now, gmw/en-us (pyttsx3)"
+    again = CliRunner().invoke(cli, ["prepare", str(routine)])
+    assert again.output == f"Short: {phrases} phrases ready, 0 made now, gmw/en-us (pyttsx3)\n"
+    dry = CliRunner().invoke(cli, ["run", str(routine), "--dry-run"])
+    assert "measured from the voice gmw/en-us" in dry.output
+
+
+@pytest.mark.speech
+@pytest.mark.usefixtures("cache_home")
+def test_prepare_takes_a_program_for_each_of_its_sessions(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "name: Day A\nexercises: [{name: Plank, hold: 5}]\n")
+    write(tmp_path, "b.yaml", "name: Day B\nlanguage: de\nexercises: [{name: Brett, hold: 5}]\n")
+    program = write(tmp_path, "p.yaml", "program: Plan\nsessions: [a.yaml, b.yaml]\nper_week: 2\n")
+    result = CliRunner().invoke(cli, ["prepare", str(program)])
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.output.splitlines()] == ["Day A", "Day B"]
+    assert result.output.splitlines()[1].endswith("gmw/de (pyttsx3)")
+
+
+def test_prepare_names_what_it_cannot_find() -> None:
+    result = CliRunner().invoke(cli, ["prepare", "no-such-routine"])
+    assert result.exit_code == 2
+    assert "no program named 'no-such-routine'" in result.output
