@@ -79,9 +79,10 @@ def test_validate_reports_each_file(tmp_path: Path) -> None:
     good = bundled_routines()["home-back-basics"]
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: Bad\n")
-    result = invoke("validate", str(good), str(bad))
+    result = invoke("validate", "--estimate", str(good), str(bad))
     assert result.exit_code == 2
     assert result.stdout.startswith(f"{good}: ok (")
+    assert result.stdout.rstrip().endswith("; speech lengths estimated)")
     assert result.stderr.startswith(f"{bad}:1:1: ")
 
 

@@ -102,6 +102,8 @@ def test_one_set_of_paced_reps_exact_layout() -> None:
         (prepare_end, work_end),
     ]
     first_rep = prepare_end + GO_LEAD_MS
+    # The rep starts with the lowering (the default): the `rep` beep marks it, the count is
+    # spoken as the lifting part starts, a second later.
     assert lines(tl)[:12] == [
         (0, "speak", "Test. Let's begin."),
         (600, "speak", "Band row. 3 reps."),
@@ -110,11 +112,11 @@ def test_one_set_of_paced_reps_exact_layout() -> None:
         (prepare_end - 2000, "beep", "tick"),
         (prepare_end - 1000, "beep", "tick"),
         (prepare_end, "beep", "go"),
-        (first_rep, "speak", "one"),
-        (first_rep + 1000, "beep", "rep"),
-        (first_rep + 2000, "speak", "two"),
-        (first_rep + 3000, "beep", "rep"),
-        (first_rep + 4000, "speak", "three"),
+        (first_rep, "beep", "rep"),
+        (first_rep + 1000, "speak", "one"),
+        (first_rep + 2000, "beep", "rep"),
+        (first_rep + 3000, "speak", "two"),
+        (first_rep + 4000, "beep", "rep"),
     ]
     done = tl.phases[-1]
     assert lines(tl)[-2:] == [
@@ -128,20 +130,22 @@ def test_one_set_of_paced_reps_exact_layout() -> None:
 
 
 def test_sets_rest_and_setup_cues_before_the_countdown() -> None:
-    """Between sets: the rest beep, 'Rest', then setup cues and 'Set 2 of 2' before the ticks."""
-    ex = exercise(cues=Cues(setup=(Cue("Brace."),)))
+    """Between sets: the rest beep, 'Rest', a time call, then the setup cue and the next set's
+    call with its target just before the ticks."""
+    ex = exercise(rest_ms=40_000, cues=Cues(setup=(Cue("Brace."),)))
     tl = compile_routine(routine(ex), _Constant(500))
     check_invariants(tl)
     rest = next(p for p in tl.phases if p.kind is PhaseKind.REST)
     events = [(e.at_ms - rest.start_ms, e.text) for e in tl.events_in(rest)]
     assert events == [
         (0, "rest"),
-        (BEEP_MS[Beep.REST] + GAP_MS, "Rest, 20 seconds."),
-        (20_000 - 3000 - GAP_MS - 500 - GAP_MS - 500, "Brace."),
-        (20_000 - 3000 - GAP_MS - 500, "Set 2 of 2."),
-        (17_000, "tick"),
-        (18_000, "tick"),
-        (19_000, "tick"),
+        (BEEP_MS[Beep.REST] + GAP_MS, "Rest, 40 seconds."),
+        (30_000, "10 seconds, get ready."),
+        (40_000 - 3000 - GAP_MS - 500 - GAP_MS - 500, "Brace."),
+        (40_000 - 3000 - GAP_MS - 500, "Set 2 of 2, 3 reps."),
+        (37_000, "tick"),
+        (38_000, "tick"),
+        (39_000, "tick"),
     ]
 
 
@@ -187,7 +191,7 @@ def test_hold_has_halfway_ten_seconds_left_and_finish_cue() -> None:
         (0, "go", Role.BEEP),
         (20_000, "Halfway.", Role.ENGINE),
         (30_000, "Ten seconds left.", Role.ENGINE),
-        (40_000 - GAP_MS - 500, "Nearly there.", Role.FINISH),
+        (35_000, "Nearly there.", Role.FINISH),
     ]
 
 
@@ -208,17 +212,43 @@ def test_during_cues_rotate_across_sets_and_avoid_counts() -> None:
                       (3, "A."), (3, "B."), (3, "C.")]  # fmt: skip
 
 
-def test_cue_that_fits_nowhere_is_dropped_with_a_located_warning() -> None:
+class _Lengths:
+    """Counts take 300 ms, every other phrase `ms`."""
+
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    @property
+    def measured(self) -> bool:
+        return True
+
+    def duration_ms(self, text: str) -> int:
+        return 300 if text in ("one", "two", "three") else self.ms
+
+
+def test_cue_too_long_for_a_rep_is_said_before_the_set_instead() -> None:
+    """A `during` cue that fits inside no rep is not lost: it is said before the first set."""
     pos = SourcePos("r.yaml", 7, 15)
     ex = exercise(sets=2, tempo=Tempo(500, 0, 500, 0), cues=Cues(during=(Cue("Long cue.", pos),)))
-    tl = compile_routine(routine(ex), _Constant(2_000))
+    tl = compile_routine(routine(ex), _Lengths(2_000))
     check_invariants(tl)
-    assert not [e for e in tl.events if e.role is Role.DURING]
+    said = [(tl.phases[e.phase_index].kind, e.role) for e in tl.events if e.text == "Long cue."]
+    assert said[0] == (PhaseKind.PREPARE, Role.DURING)
+    assert all(kind is not PhaseKind.WORK for kind, _ in said)
+    assert tl.warnings == ()
+
+
+def test_finish_cue_that_fits_nowhere_is_dropped_with_a_located_warning() -> None:
+    pos = SourcePos("r.yaml", 9, 15)
+    ex = exercise(sets=2, cues=Cues(finish=(Cue("Last one.", pos),)))
+    tl = compile_routine(routine(ex), _Lengths(5_000))
+    check_invariants(tl)
+    assert not [e for e in tl.events if e.role is Role.FINISH]
     (warning,) = tl.warnings
     assert warning.times == 2
     assert str(warning) == (
-        "r.yaml:7:15: warning: cue 'Long cue.' needs 2.0 s but Band row, set 1 of 2 has at most "
-        "0.0 s free; dropped there (2 times)"
+        "r.yaml:9:15: warning: cue 'Last one.' needs 5.0 s but the last rep of Band row, set 1 "
+        "of 2 has at most 0.5 s free; dropped there (2 times)"
     )
 
 
@@ -249,7 +279,7 @@ def test_german_phrases_and_counts() -> None:
     ]
     assert [e.text for e in tl.events if e.role is Role.COUNT][:3] == ["eins", "zwei", "drei"]
     assert "Pause, 20 Sekunden." in spoken
-    assert "Satz 2 von 2." in spoken
+    assert "Satz 2 von 2, 3 Wiederholungen." in spoken
 
 
 def test_dry_run_lines_agree_with_json() -> None:

@@ -37,7 +37,7 @@ from voicecoach.routine.loader import load_routine
 from voicecoach.session.prepare import measured_timeline, open_speech
 from voicecoach.session.run import RunOptions, RunResult, run_routine
 from voicecoach.testing import FakeClock, RecordingSink
-from voicecoach.timeline.phrases import Phrases
+from voicecoach.timeline.language import language_for
 
 CET = timezone(timedelta(hours=1))
 EET = timezone(timedelta(hours=2))
@@ -499,7 +499,7 @@ def speech_cache(_speech_root: Path, quick: Path) -> Path:
     routine = load_routine(quick)
     cache = open_speech(routine, cache_root=_speech_root)
     measured_timeline(routine, cache, rate=routine.voice.rate)
-    cache.ensure([Phrases(routine.language).paused()])
+    cache.ensure([language_for(routine.language).paused])
     return _speech_root
 
 

@@ -318,13 +318,13 @@ TOP_CASES = [
         id="description-not-text",
     ),
     pytest.param(
-        "name: A\nlanguage: fr\nexercises: [{name: X, reps: 5}]\n",
-        ["routine.yaml:2:11: 'language' must be one of en, de, got \"fr\""],
+        "name: A\nlanguage: it\nexercises: [{name: X, reps: 5}]\n",
+        ["routine.yaml:2:11: 'language' must be one of en, de, fr, got \"it\""],
         id="language-unknown",
     ),
     pytest.param(
         "name: A\nlanguage: 1\nexercises: [{name: X, reps: 5}]\n",
-        ["routine.yaml:2:11: 'language' must be one of en, de, got 1"],
+        ["routine.yaml:2:11: 'language' must be one of en, de, fr, got 1"],
         id="language-a-number",
     ),
     pytest.param(
@@ -528,8 +528,8 @@ EXERCISE_CASES = [
         one_exercise("name: Row\nreps: 5\nsound: beep"),
         [
             "routine.yaml:5:5: unknown key 'sound' in an exercise; expected one of name, use, "
-            "reps, hold, duration, sets, sides, tempo, rest, rest_after, prepare, side_switch, "
-            "weight, progress, cues, notes, rpe, rir"
+            "reps, hold, duration, sets, sides, tempo, starts_with, rest, rest_after, prepare, "
+            "side_switch, weight, progress, cues, notes, rpe, rir"
         ],
         id="key-unknown",
     ),
@@ -892,7 +892,7 @@ EXERCISE_CASES = [
     pytest.param(
         one_exercise("name: Row\nreps: 5\ncues: Keep your back straight."),
         [
-            "routine.yaml:5:11: 'cues' must be a mapping of intro, setup, during, finish "
+            "routine.yaml:5:11: 'cues' must be a mapping of intro, setup, before_rep, during, finish "
             'to texts, got "Keep your back straight."'
         ],
         id="cues-not-a-mapping",
@@ -1098,7 +1098,7 @@ def test_every_problem_is_reported_at_once_in_file_order() -> None:
           - nmae: Plank
             hold: 30
             reps: 3
-        language: fr
+        language: it
         voice: {rate: 20}
         """
     with pytest.raises(RoutineError) as info:
@@ -1110,7 +1110,7 @@ def test_every_problem_is_reported_at_once_in_file_order() -> None:
         "routine.yaml:5:5: an exercise needs a 'name' or a library exercise in 'use'",
         "routine.yaml:7:5: an exercise needs exactly one of 'reps', 'hold' or 'duration'; "
         "this one sets 'hold' and 'reps'",
-        "routine.yaml:8:11: 'language' must be one of en, de, got \"fr\"",
+        "routine.yaml:8:11: 'language' must be one of en, de, fr, got \"it\"",
         "routine.yaml:9:15: 'rate' must be a whole number from 80 to 400, got 20",
     ]
     assert str(info.value) == "\n".join(str(p) for p in info.value.problems)
@@ -1142,7 +1142,7 @@ def test_full_featured_routine_loads_to_the_exact_model() -> None:
                 work=WorkKind.DURATION,
                 reps=None,
                 seconds_ms=120_000,
-                sets=3,
+                sets=1,  # `sets` in `defaults` is for the main part
                 sides=(),
                 tempo=defaults_tempo,
                 rest_ms=75_000,
@@ -1543,8 +1543,11 @@ def test_library_paths_are_relative_to_the_routine_file(tmp_path: Path) -> None:
 
 
 def test_keys_that_only_defaults_may_have_are_known() -> None:
-    """Every exercise field except name, use and progress can be a default, plus countdown."""
-    assert set(DEFAULTS_KEYS) == (set(EXERCISE_KEYS) - {"name", "use", "progress"}) | {"countdown"}
+    """Every exercise field except name, use, progress and the movement can be a default, plus
+    countdown."""
+    assert set(DEFAULTS_KEYS) == (
+        set(EXERCISE_KEYS) - {"name", "use", "progress", "starts_with"}
+    ) | {"countdown"}
 
 
 # --- whatever the input: a Routine or a RoutineError --------------------------------------------

@@ -529,25 +529,25 @@ SPOKEN = [
 
 @pytest.mark.parametrize(("language", "spoken"), SPOKEN)
 def test_the_announcement_speaks_todays_target(language: str, spoken: str) -> None:
-    from voicecoach.timeline.phrases import Phrases
+    from voicecoach.timeline.language import language_for
 
     assert DEADLIFT.progress is not None
     advice = decide(DEADLIFT.progress, DEADLIFT, [lifted([10, 10, 9], planned=10, weight=kg(40))])
-    assert Phrases(language).progress(advice) == spoken
+    assert language_for(language).progress(advice) == spoken
 
 
 def test_spoken_steps_deloads_and_holds() -> None:
-    from voicecoach.timeline.phrases import Phrases
+    from voicecoach.timeline.language import language_for
 
     assert DEADLIFT.progress is not None
     assert SQUAT.progress is not None
     assert PLANK.progress is not None
-    en = Phrases("en")
+    en = language_for("en")
     up = decide(DEADLIFT.progress, DEADLIFT, [lifted([10, 10, 10], planned=10, weight=kg(40))])
     assert en.progress(up) == (
         "Last time 10, 10 and 10 at 40 kilos. Today 42.5 kilos: aim for 8 on every set."
     )
-    assert Phrases("de").progress(up) == (
+    assert language_for("de").progress(up) == (
         "Letztes Mal 10, 10 und 10 mit 40 Kilo. Heute 42,5 Kilo: Ziel 8 in jedem Satz."
     )
     down = decide(SQUAT.progress, SQUAT, [miss(62.5)] * 3)

@@ -27,8 +27,8 @@ from voicecoach.routine.loader import load_routine
 from voicecoach.session.prepare import measured_timeline, open_speech
 from voicecoach.session.run import RunOptions, RunResult, run_routine
 from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.timeline.language import language_for
 from voicecoach.timeline.model import SetKey
-from voicecoach.timeline.phrases import Phrases
 
 ROUTINE = (Path(__file__).parent / "data" / "quick-test.yaml").read_text(encoding="utf-8")
 
@@ -64,7 +64,7 @@ def speech_cache(_speech_root: Path, routine_file: Path) -> Path:
     routine = load_routine(routine_file)
     cache = open_speech(routine, cache_root=_speech_root)
     measured_timeline(routine, cache, rate=routine.voice.rate)
-    cache.ensure([Phrases(routine.language).paused()])
+    cache.ensure([language_for(routine.language).paused])
     return _speech_root
 
 

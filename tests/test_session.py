@@ -30,8 +30,8 @@ from voicecoach.session.run import RunOptions, RunResult, run_routine
 from voicecoach.speech.cache import PhraseCache
 from voicecoach.testing import FakeClock, FakeEngine, RecordingSink, engines
 from voicecoach.timeline.dryrun import format_lines
+from voicecoach.timeline.language import language_for
 from voicecoach.timeline.model import Event, EventKind, Phase, PhaseKind, Timeline
-from voicecoach.timeline.phrases import Phrases
 from voicecoach.timeline.seek import find_start
 
 START = 1000.0
@@ -441,7 +441,7 @@ def test_second_run_synthesizes_nothing(tmp_path: Path) -> None:
     """After one whole run on a cold cache, every phrase of the next run is a cache hit."""
     routine = bundled("ruecken-zuhause")
     root = tmp_path / "speech"
-    paused = Phrases(routine.language).paused()
+    paused = language_for(routine.language).paused
     probe = open_speech(routine, cache_root=root)
     clock = SpeechCatchesUp(5.0, lambda: probe.is_ready(paused))
 

@@ -354,14 +354,19 @@ def _play(
         interactive=sys.stdin.isatty(),
         live=live,
     )
-    _echo(result.summary.line())
+    _echo(result.summary.line(loaded.language))
     if result.summary.outcome is Outcome.INTERRUPTED:
         sys.exit(130)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files: Sequence[str]) -> None:
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="Estimate phrase lengths from words and rate instead of measuring them.",
+)
+def validate(files: Sequence[str], estimate: bool) -> None:
     """Check routine, exercise library and program FILES; print one located
     line per problem.
 
@@ -369,7 +374,10 @@ def validate(files: Sequence[str]) -> None:
     (a file with only 'exercises:' mapping ids to exercises), or a program
     (a file with 'program:'). Exit status 0
     when every file is valid, 2 when any is not. Cues that will not fit in
-    their time are reported as warnings.
+    their time are reported as warnings, the same ones as `run` gives:
+    phrase lengths are measured from the routine's voice as `run` measures
+    them (estimated with --estimate, or when there is no voice); each
+    routine's line says which.
 
     \b
     Example:
@@ -377,8 +385,7 @@ def validate(files: Sequence[str]) -> None:
     """
     from voicecoach.routine.loader import check_file
     from voicecoach.session.checks import check_voice
-    from voicecoach.timeline.compiler import compile_routine
-    from voicecoach.timeline.durations import EstimatedDurations
+    from voicecoach.session.prepare import dry_run_timeline
     from voicecoach.timetext import short_clock
 
     failed = False
@@ -401,18 +408,19 @@ def validate(files: Sequence[str]) -> None:
         if routine is None:
             _echo(f"{name}: ok (exercise library, {checked.entries} exercises)")
             continue
-        voice = check_voice(routine)
-        if voice.problem is not None:
+        checked_voice = check_voice(routine)
+        if checked_voice.problem is not None:
             failed = True
-            _echo(str(voice.problem), err=True)
+            _echo(str(checked_voice.problem), err=True)
             continue
-        if voice.note is not None:
-            _echo(str(voice.note), err=True)
-        timeline = compile_routine(routine, EstimatedDurations(routine.voice.rate))
+        if checked_voice.note is not None:
+            _echo(str(checked_voice.note), err=True)
+        timeline, voice = dry_run_timeline(routine, estimate=estimate)
         _print_warnings(timeline)
+        lengths = f"speech lengths measured from {voice}" if voice else "speech lengths estimated"
         _echo(
             f"{name}: ok ({len(routine.all_exercises())} exercises, "
-            f"{timeline.set_count()} sets, {short_clock(timeline.total_ms)})"
+            f"{timeline.set_count()} sets, {short_clock(timeline.total_ms)}; {lengths})"
         )
     if failed:
         sys.exit(2)

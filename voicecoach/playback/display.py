@@ -10,27 +10,25 @@ from __future__ import annotations
 
 from typing import IO
 
+from voicecoach.timeline.language import Language, language_for
 from voicecoach.timeline.model import Amrap, Event, EventKind, Phase, PhaseKind, Role, Timeline
 from voicecoach.timetext import clock
 
 _WORD = {EventKind.SPEAK: "say", EventKind.BEEP: "beep"}
 #: What Enter does in an AMRAP phase, as the panel's key line says it.
-_ENTER_HINT = {
-    Amrap.OPEN: " · Enter: set done (type the reps first to record them)",
-    Amrap.TIMED: " · type the reps, then Enter",
-    Amrap.ROUNDS: " · Enter: round done",
-}
 
 
 class PlainDisplay:
     """One line per phase and per sound: ``MM:SS.mmm  KIND   TEXT``."""
 
-    def __init__(self, out: IO[str], *, beeps: bool = True) -> None:
+    def __init__(self, out: IO[str], *, beeps: bool = True, language: str = "en") -> None:
         self.out = out
         self.beeps = beeps
+        self.words: Language = language_for(language)
 
     def phase(self, phase: Phase, upcoming: Phase | None) -> None:
-        self._line(f"{clock(phase.start_ms)}  phase  [{phase.kind.value}] {phase.label}")
+        name = self.words.phase_names[phase.kind]
+        self._line(f"{clock(phase.start_ms)}  phase  [{name}] {phase.label}")
 
     def event(self, event: Event, *, played: bool) -> None:
         if event.kind is EventKind.BEEP and not self.beeps:
@@ -73,6 +71,7 @@ class LiveDisplay:
 
         self.timeline = timeline
         self.title = title
+        self.words: Language = language_for(timeline.language)
         self.console = Console()
         self._phase: Phase | None = None
         self._upcoming: Phase | None = None
@@ -128,33 +127,32 @@ class LiveDisplay:
     def render_text(self) -> str:
         """The panel's text (also what tests read)."""
         p = self._phase
+        w = self.words
         total = self.timeline.total_ms
         lines = [f"{self.title}  {clock(self._position)} / {clock(total)}"]
-        lines.append(f"session {_bar(self._position / total if total else 1, 30)}")
+        lines.append(f"{w.panel_session:<8}{_bar(self._position / total if total else 1, 30)}")
         if p is not None:
             head = p.label
-            if p.is_work and p.set_count and p.set_count > 1 and p.set_number:
-                head = f"{p.exercise}: set {p.set_number} of {p.set_count}"
-                if p.side:
-                    head += f", {p.side}"
-            lines.append(f"{p.kind.value.upper():<8} {head}")
+            if p.is_work and p.exercise is not None:
+                head = w.place(p.exercise, p.place)
+            lines.append(f"{w.phase_names[p.kind].upper():<8} {head}")
             left = max(0, p.end_ms - self._position)
             done = (self._position - p.start_ms) / p.duration_ms if p.duration_ms else 1.0
-            detail = f"{left / 1000:5.0f} s left"
+            detail = w.seconds_left(round(left / 1000))
             if p.kind is PhaseKind.WORK and p.reps and self._rep:
-                detail = f"rep {self._rep} of {p.reps}, {detail.strip()}"
+                detail = f"{w.rep_of(self._rep, p.reps)}, {detail}"
             elif p.amrap is Amrap.OPEN and self._rep:
-                detail = f"rep {self._rep}, as many as you can"
-            lines.append(f"phase   {_bar(done, 30)}  {detail}")
+                detail = w.rep_open(self._rep)
+            lines.append(f"{w.panel_phase:<8}{_bar(done, 30)}  {detail}")
         if self._upcoming is not None:
-            lines.append(f"next    {self._upcoming.label}")
+            lines.append(f"{w.panel_next:<8}{self._upcoming.label}")
         if self._said:
-            lines.append(f"said    {self._said}")
+            lines.append(f"{w.panel_said:<8}{self._said}")
         if self._record:
-            lines.append(f"record  {self._record}  (type reps + Enter to change)")
-        keys = "keys: space pause · n next · b back · w weight · q quit"
+            lines.append(f"{w.panel_record:<8}{self._record}  {w.panel_record_hint}")
+        keys = w.panel_keys
         if p is not None and p.amrap is not None:
-            keys += _ENTER_HINT[p.amrap]
+            keys += w.enter_hints[p.amrap]
         lines.append(self._message or keys)
         return "\n".join(lines)
 

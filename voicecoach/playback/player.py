@@ -139,17 +139,21 @@ class Summary:
     sets_total: int
     last_phase: Phase | None
 
-    def line(self) -> str:
-        """One line for the terminal."""
+    def line(self, language: str = "en") -> str:
+        """One line for the terminal, in `language` (the routine's)."""
+        from voicecoach.timeline.language import language_for
         from voicecoach.timetext import clock as fmt
 
-        skipped = f", {self.sets_skipped} skipped" if self.sets_skipped else ""
-        sets = f"{self.sets_done} of {self.sets_total} sets done{skipped}"
-        if self.outcome is Outcome.COMPLETED:
-            return f"Workout complete: {sets} in {fmt(self.total_ms)}."
-        head = "Quit" if self.outcome is Outcome.QUIT else "Interrupted"
-        where = f" in {self.last_phase.label}" if self.last_phase else ""
-        return f"{head} at {fmt(self.position_ms)} of {fmt(self.total_ms)}{where}: {sets}."
+        return language_for(language).summary(
+            completed=self.outcome is Outcome.COMPLETED,
+            quit=self.outcome is Outcome.QUIT,
+            sets_done=self.sets_done,
+            sets_total=self.sets_total,
+            sets_skipped=self.sets_skipped,
+            position=fmt(self.position_ms),
+            total=fmt(self.total_ms),
+            where=self.last_phase.label if self.last_phase else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class Player:
         display: Display | None = None,
         recorder: Recorder | None = None,
         pause_phrase: str = "Paused.",
+        resume_phrase: str = "Resumed.",
         live_refresh: bool = False,
     ) -> None:
         self.clips = clips
@@ -188,6 +193,7 @@ class Player:
         self.display = display
         self.recorder = recorder
         self.pause_phrase = pause_phrase
+        self.resume_phrase = resume_phrase
         self.live_refresh = live_refresh
         self.stats = PlayStats()
         self._use(timeline)
@@ -602,7 +608,7 @@ class Player:
             return
         self._countdown()
         if self.display is not None:
-            self.display.message("Resumed.")
+            self.display.message(self.resume_phrase)
         # Everything before the held position has been handled; the rest waits for its time.
         self._anchor = self.clock.now() - held_at / 1000
 

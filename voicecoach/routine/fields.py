@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from voicecoach.errors import Problem, SourcePos
-from voicecoach.routine.model import Cue, Reps, Tempo, WorkKind
+from voicecoach.routine.model import Cue, Reps, StartsWith, Tempo, WorkKind
 from voicecoach.routine.progress import PROGRESS_KEYS, Rule, rule_from_parts, rule_from_text
 from voicecoach.routine.yamlsource import Map, Node, Scalar, Seq, describe, is_number, quote
 from voicecoach.textsafety import is_blank, unspeakable
 
 WORK_KEYS = ("reps", "hold", "duration")
-CUE_KINDS = ("intro", "setup", "during", "finish")
+CUE_KINDS = ("intro", "setup", "before_rep", "during", "finish")
 EXERCISE_KEYS = (
     "name",
     "use",
@@ -31,6 +31,7 @@ EXERCISE_KEYS = (
     "sets",
     "sides",
     "tempo",
+    "starts_with",
     "rest",
     "rest_after",
     "prepare",
@@ -44,7 +45,10 @@ EXERCISE_KEYS = (
 )
 #: Keys of one mapping in a list of `sets`.
 SET_KEYS = (*WORK_KEYS, "weight", "rest", "rpe", "rir", "warmup")
-DEFAULTS_KEYS = (*(k for k in EXERCISE_KEYS if k not in ("name", "use", "progress")), "countdown")
+DEFAULTS_KEYS = (
+    *(k for k in EXERCISE_KEYS if k not in ("name", "use", "progress", "starts_with")),
+    "countdown",
+)
 LIBRARY_ENTRY_KEYS = (*(k for k in EXERCISE_KEYS if k != "use"), "muscles", "equipment")
 CIRCUIT_KEYS = (
     "circuit",
@@ -137,6 +141,7 @@ DEFAULTS = Place(
         "name": "each exercise has its own",
         "use": "each exercise chooses its own",
         "progress": "each exercise progresses by its own rule: set it on the exercise",
+        "starts_with": "it belongs to the movement of each exercise",
         "muscles": _LIBRARY_ONLY,
         "equipment": _LIBRARY_ONLY,
     },
@@ -223,6 +228,7 @@ class Fields:
     sets: int | None = None
     sides: tuple[str, ...] | None = None
     tempo: Tempo | None = None
+    starts_with: StartsWith | None = None
     rest_ms: int | None = None
     rest_after_ms: int | None = None
     prepare_ms: int | None = None
@@ -428,7 +434,15 @@ class Checker:
         if isinstance(node, Scalar) and node.value in options:
             assert isinstance(node.value, str)
             return node.value
-        self.problem(node.pos, f"'{key}' must be one of {', '.join(options)}, got {describe(node)}")
+        match = (
+            suggest(node.value, options)
+            if isinstance(node, Scalar) and isinstance(node.value, str)
+            else None
+        )
+        hint = f"; did you mean '{match}'?" if match else ""
+        self.problem(
+            node.pos, f"'{key}' must be one of {', '.join(options)}, got {describe(node)}{hint}"
+        )
         return None
 
     def texts(self, node: Node, key: str, example: str) -> tuple[str, ...] | None:
@@ -737,6 +751,12 @@ def parse_fields(check: Checker, node: Map, place: Place) -> Fields:
         rir=check.whole(values["rir"], "rir", RIR_RANGE) if "rir" in values else None,
         sides=check.sides(values["sides"]) if "sides" in values else None,
         tempo=tempo,
+        starts_with=(
+            StartsWith(v)
+            if "starts_with" in values
+            and (v := check.choice(values["starts_with"], "starts_with", tuple(StartsWith)))
+            else None
+        ),
         rest_ms=seconds("rest"),
         rest_after_ms=seconds("rest_after"),
         prepare_ms=seconds("prepare"),

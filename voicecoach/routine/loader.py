@@ -69,6 +69,7 @@ from voicecoach.routine.model import (
     Reps,
     Routine,
     SetTarget,
+    StartsWith,
     Tempo,
     Voice,
     WorkKind,
@@ -403,14 +404,14 @@ class _RoutineBuilder:
             return ()
         out: list[Item] = []
         for item_node in node.items:
-            item = self.item(item_node)
+            item = self.item(item_node, main=key == "exercises")
             if item is not None:
                 out.append(item)
         return tuple(out)
 
     # --- items --------------------------------------------------------------------------------
 
-    def item(self, node: Node) -> Item | None:
+    def item(self, node: Node, *, main: bool) -> Item | None:
         if not isinstance(node, Map):
             self.check.problem(
                 node.pos,
@@ -420,7 +421,7 @@ class _RoutineBuilder:
             return None
         if "circuit" in node:
             return self.circuit(node)
-        return self.exercise(node, in_circuit=False)
+        return self.exercise(node, in_circuit=False, main=main)
 
     def circuit(self, node: Map) -> Circuit | None:
         check = self.check
@@ -474,7 +475,7 @@ class _RoutineBuilder:
                         f"got {describe(inner)}",
                     )
                     continue
-                exercise = self.exercise(inner, in_circuit=True, style=style)
+                exercise = self.exercise(inner, in_circuit=True, style=style, main=True)
                 if exercise is not None:
                     exercises.append(exercise)
         rest_ms = (
@@ -576,7 +577,12 @@ class _RoutineBuilder:
                 )
 
     def exercise(
-        self, node: Map, *, in_circuit: bool, style: CircuitStyle = CircuitStyle.STANDARD
+        self,
+        node: Map,
+        *,
+        in_circuit: bool,
+        main: bool,
+        style: CircuitStyle = CircuitStyle.STANDARD,
     ) -> Exercise | None:
         check = self.check
         own = parse_fields(check, node, EXERCISE)
@@ -622,7 +628,13 @@ class _RoutineBuilder:
             elif not own.sets_key("use"):
                 check.problem(node.pos, "an exercise needs a 'name' or a library exercise in 'use'")
 
-        sets = pick("sets", lambda f: f.sets, DEFAULT_SETS)
+        # `sets` from `defaults` is meant for the main part: a warm-up march or a cool-down
+        # stretch done three times is never what "three sets of everything" means.
+        sets = next(
+            (layer.sets or DEFAULT_SETS for layer in layers if layer.sets_key("sets")
+             and (main or layer is not self.defaults)),
+            DEFAULT_SETS,
+        )  # fmt: skip
         if in_circuit:
             if (own.sets is not None and own.sets != 1) or own.set_list is not None:
                 got = own.sets if own.set_list is None else "a list of sets"
@@ -696,6 +708,7 @@ class _RoutineBuilder:
                 setup=cues["setup"],
                 during=cues["during"],
                 finish=cues["finish"],
+                before_rep=cues["before_rep"],
             ),
             notes=pick("notes", lambda f: f.notes, None),
             library_id=own.use if entry is not None else None,
@@ -706,6 +719,7 @@ class _RoutineBuilder:
             rir=rir,
             amrap=work.amrap,
             set_list=set_list,
+            starts_with=pick("starts_with", lambda f: f.starts_with, StartsWith.LOWER),
         )
 
     def check_block_exercise(

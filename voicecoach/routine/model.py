@@ -24,7 +24,7 @@ DEFAULT_SIDE_SWITCH_MS = 5_000
 DEFAULT_RATE_WPM = 170
 DEFAULT_VOLUME = 1.0
 
-LANGUAGES = ("en", "de")
+LANGUAGES = ("en", "de", "fr")
 #: An open-ended AMRAP set (`reps: max` without `duration`) counts on to this many reps at most.
 AMRAP_CAP = 100
 #: A rest this short (or shorter) before a lighter set makes that set a drop set.
@@ -47,6 +47,8 @@ class Cues:
     setup: tuple[Cue, ...] = ()
     during: tuple[Cue, ...] = ()
     finish: tuple[Cue, ...] = ()
+    #: Spoken in the pause before a rep starts (breathe in, brace), in turn like `during`.
+    before_rep: tuple[Cue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,15 @@ class Reps:
 
     def __str__(self) -> str:
         return f"{self.low}-{self.high}" if self.is_range else str(self.high)
+
+
+class StartsWith(StrEnum):
+    """Which part of the tempo a rep begins with; the count is spoken as the lifting part starts."""
+
+    #: Deadlift, rows, pull-ups, hip thrust: the rep begins with the lift.
+    LIFT = "lift"
+    #: Squat, push-up, split squat: the rep begins with the lowering.
+    LOWER = "lower"
 
 
 class WorkKind(StrEnum):
@@ -149,6 +160,8 @@ class Exercise:
     progress: Rule | None = None
     #: Today's target from the history, when progression was applied (spoken, shown).
     advice: Advice | None = None
+    #: Which part of the tempo a rep begins with.
+    starts_with: StartsWith = StartsWith.LOWER
 
     def targets(self) -> tuple[SetTarget, ...]:
         """Every set's target, in order (`sets` of them)."""

@@ -286,7 +286,9 @@ def _open_display(
 ) -> LiveDisplay | PlainDisplay:
     from voicecoach.playback.display import LiveDisplay, PlainDisplay
 
-    return LiveDisplay(timeline, title=routine.name) if live else PlainDisplay(out)
+    if live:
+        return LiveDisplay(timeline, title=routine.name)
+    return PlainDisplay(out, language=routine.language)
 
 
 def _player(
@@ -303,8 +305,9 @@ def _player(
 ) -> Player:
     from voicecoach.playback.clock import MonotonicClock
     from voicecoach.playback.player import Player
-    from voicecoach.timeline.phrases import Phrases
+    from voicecoach.timeline.language import language_for
 
+    words = language_for(routine.language)
     return Player(
         timeline,
         clips=cache if cache is not None else _NoClips(),
@@ -313,7 +316,8 @@ def _player(
         clock=clock or MonotonicClock(),
         display=display,
         recorder=recorder,
-        pause_phrase=Phrases(routine.language).paused(),
+        pause_phrase=words.paused,
+        resume_phrase=words.resumed,
         live_refresh=live,
     )
 

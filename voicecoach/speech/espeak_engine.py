@@ -25,6 +25,7 @@ from voicecoach.speech.text import plain_text
 ESPEAK_DEFAULT_VOICES: dict[str, tuple[str, ...]] = {
     "en": ("gmw/en-us", "en-us", "gmw/en", "en"),
     "de": ("gmw/de", "de"),
+    "fr": ("roa/fr", "fr"),
 }
 
 

@@ -29,9 +29,12 @@ from voicecoach.timeline.compiler import (
     GAP_MS,
     HALFWAY_MIN_MS,
     TEN_LEFT_MIN_MS,
+    BlockPlace,
+    Placement,
     _Compiler,
+    _Say,
 )
-from voicecoach.timeline.model import Amrap, Block, EventKind, PhaseKind, Role
+from voicecoach.timeline.model import Amrap, Block, EventKind, PhaseKind, Role, SetPlace
 from voicecoach.timeline.targets import amrap_kind
 
 #: The time before the end of an EMOM rest at which "10 seconds." is said.
@@ -50,24 +53,24 @@ _BLOCK = {
 
 def compile_block(c: _Compiler, section: Section, circuit: Circuit, head: list[str]) -> None:
     """Lay out an interval, EMOM or AMRAP circuit, `head` phrases first (welcome, section)."""
-    kw: dict[str, object] = dict(block=_BLOCK[circuit.style], block_start=len(c.phases))
+    kw = BlockPlace(_BLOCK[circuit.style], len(c.phases))
     first = circuit.exercises[0]
     rounds = circuit.rounds if circuit.style is not CircuitStyle.AMRAP else None
     _announce(c, section, circuit, head, kw)
+    # The first exercise's setup cues say better than "Get into position" what to do.
+    ready = None if first.cues.setup else c.next_get_ready()
     c.lead_in(
         PhaseKind.PREPARE,
         first.prepare_ms,
         section,
         first,
-        # The first exercise's setup cues say better than "Get into position" what to do.
-        head=[] if first.cues.setup else [c.say.get_ready()],
-        setup=True,
+        SetPlace(round_number=1 if rounds else None, round_count=rounds),
+        label=c.say.get_ready_label(circuit.name),
+        head=[] if ready is None else [_Say(ready, Role.ENGINE)],
+        must=[_Say(cue.text, Role.SETUP, cue) for cue in first.cues.setup],
         set_text=c.say.next_up(first.name) if circuit.style is CircuitStyle.INTERVALS else None,
-        countdown=True,
-        label=f"{circuit.name}: get ready",
-        round_number=1 if rounds else None,
-        round_count=rounds,
-        **kw,
+        head_needed=True,
+        block=kw,
     )
     if circuit.style is CircuitStyle.INTERVALS:
         _intervals(c, section, circuit, kw)
@@ -111,7 +114,7 @@ def _plan(c: _Compiler, circuit: Circuit) -> list[str]:
 
 
 def _announce(
-    c: _Compiler, section: Section, circuit: Circuit, head: list[str], kw: dict[str, object]
+    c: _Compiler, section: Section, circuit: Circuit, head: list[str], kw: BlockPlace
 ) -> None:
     """The block's announcement, sized to its phrases, with every exercise's intro cues."""
     rounds = 1 if circuit.style is CircuitStyle.AMRAP else circuit.rounds
@@ -119,40 +122,39 @@ def _announce(
     texts.append((c.say.circuit(circuit.name, rounds), Role.ENGINE))
     texts += [(t, Role.ENGINE) for t in _plan(c, circuit)]
     for ex in circuit.exercises:
-        idx = c.exercise_index[id(ex)]
-        if idx not in c.announced:
-            c.announced.add(idx)
-            texts += [(cue.text, Role.INTRO) for cue in ex.cues.intro]
+        texts += [(cue.text, Role.INTRO) for cue in c.intro(ex)]
     start = c.t
-    first = start + (BEEP_MS[Beep.STOP] + GAP_MS if c.after_work() else 0)
-    placed, end = c.sequence(texts, first)
+    cursor = start + (BEEP_MS[Beep.STOP] + GAP_MS if c.after_work() else 0)
+    placed: list[tuple[int, str, int, Role]] = []
+    for text, role in texts:
+        length = c.length(text)
+        placed.append((cursor, text, length, role))
+        cursor += length + GAP_MS
+    end = cursor - GAP_MS if placed else start
     room = c.open_phase(end - start + ANNOUNCE_TAIL_MS)
     c.boundary(room, rest=False)
     for at, text, length, role in placed:
-        room.take(at, length)
-        c._add(at, EventKind.SPEAK, text, length, role)
-    ex0 = circuit.exercises[0]
+        c._add(room, at, EventKind.SPEAK, text, length, role)
     c.close_phase(
         PhaseKind.ANNOUNCE,
         room,
         circuit.name,
         section,
-        exercise_index=c.exercise_index[id(ex0)],
-        exercise=ex0.name,
-        **kw,
+        exercise=circuit.exercises[0],
+        block=kw,
     )
 
 
 # -- intervals -----------------------------------------------------------------------------------
 
 
-def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, object]) -> None:
+def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> None:
     exercises = circuit.exercises
     rounds = circuit.rounds
     for r in range(1, rounds + 1):
         for j, ex in enumerate(exercises):
-            here = dict(round_number=r, round_count=rounds, set_number=1, set_count=1, **kw)
-            _work(c, section, ex, here, call=c.say.go_name(ex.name), paced=True)
+            here = SetPlace(1, 1, None, r, rounds)
+            _work(c, section, ex, here, kw, call=c.say.go_name(ex.name), paced=True)
             end_of_round = j == len(exercises) - 1
             if r == rounds and end_of_round:
                 return
@@ -160,10 +162,10 @@ def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, o
             nxt = exercises[0] if end_of_round else exercises[j + 1]
             next_round = r + 1 if end_of_round else r
             if rest_ms <= 0:  # no rest, no room for the next exercise's setup cues
-                where = c.where(nxt, dict(round_number=next_round, round_count=rounds))
+                where = c.where(nxt, SetPlace(round_number=next_round, round_count=rounds))
                 for cue in nxt.cues.setup:
                     c.drop(cue, c.length(cue.text), 0, where)
-            heads = [c.say.rest_short()]
+            heads = [c.say.rest_short]
             if end_of_round and rounds > 1:
                 heads.append(c.say.round(next_round, rounds))
             heads.append(c.say.next_up(nxt.name))
@@ -175,7 +177,8 @@ def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, o
                 heads=heads,
                 call=None,
                 countdown=True,
-                kw=dict(round_number=next_round, round_count=rounds, **kw),
+                place=SetPlace(round_number=next_round, round_count=rounds),
+                kw=kw,
             )
 
 
@@ -183,14 +186,15 @@ def _work(
     c: _Compiler,
     section: Section,
     ex: Exercise,
-    kw: dict[str, object],
+    place: SetPlace,
+    kw: BlockPlace,
     *,
     call: str,
     paced: bool,
 ) -> None:
     """One work phase of a block: the go beep and `call` at its start, then counts (when
     `paced`) or time calls, and the author's during and finish cues where they fit."""
-    where = c.where(ex, kw)
+    where = c.where(ex, place)
     target = ex.targets()[0]
     amrap = amrap_kind(target)
     call_at = c.t + BEEP_MS[Beep.GO] + GAP_MS
@@ -220,22 +224,22 @@ def _work(
         work_hi = starts[-1]
     elif reps is None:
         if length >= HALFWAY_MIN_MS:
-            c.speak_flexible(
+            c.speak(
                 room,
-                c.say.halfway(),
+                c.say.halfway,
                 Role.ENGINE,
                 lo=room.start + length // 2,
                 hi=room.end,
-                how="earliest",
+                placement=Placement.EARLIEST,
             )
         if length >= TEN_LEFT_MIN_MS:
-            c.speak_flexible(
+            c.speak(
                 room,
-                c.say.ten_seconds_left(),
+                c.say.ten_seconds_left,
                 Role.ENGINE,
                 lo=room.end - 10_000,
                 hi=room.end - GAP_MS,
-                how="earliest",
+                placement=Placement.EARLIEST,
             )
         finish_lo = room.end - min(length, 10_000)
         work_hi = room.end - min(length // 4, 10_000)
@@ -243,14 +247,13 @@ def _work(
         finish_lo = room.start + length // 2
     if ex.cues.finish:
         cue = c.rotate(ex, "finish", ex.cues.finish)
-        c.speak_flexible(
+        c.speak_cue(
             room,
-            cue.text,
+            cue,
             Role.FINISH,
             lo=finish_lo,
             hi=room.end - GAP_MS,
-            how="latest" if reps is None else "earliest",
-            cue=cue,
+            placement=Placement.LATEST if reps is None else Placement.EARLIEST,
             where=f"the last seconds of {where}",
         )
     if ex.cues.during and work_hi > work_lo:
@@ -258,29 +261,28 @@ def _work(
         count = max(1, round(span / DURING_EVERY_MS))
         for i in range(count):
             cue = c.rotate(ex, "during", ex.cues.during)
-            c.speak_flexible(
+            c.speak_cue(
                 room,
-                cue.text,
+                cue,
                 Role.DURING,
                 lo=work_lo,
                 hi=work_hi,
-                how="nearest",
+                placement=Placement.NEAREST,
                 target=work_lo + (2 * i + 1) * span // (2 * count),
-                cue=cue,
                 where=where,
             )
     label = c.say.amrap(target.seconds_ms) if amrap else _work_text(c, ex)
     c.close_phase(
         PhaseKind.HOLD if ex.work is WorkKind.HOLD else PhaseKind.WORK,
         room,
-        f"{where}: {label}",
+        f"{c.say.place(ex.name, place)}: {label}",
         section,
-        exercise_index=c.exercise_index[id(ex)],
-        exercise=ex.name,
+        exercise=ex,
+        place=place,
         reps=reps,
         weight=target.weight,
         amrap=amrap,
-        **kw,
+        block=kw,
     )
 
 
@@ -293,7 +295,8 @@ def _rest(
     heads: list[str],
     call: tuple[int, str] | None,
     countdown: bool,
-    kw: dict[str, object],
+    place: SetPlace,
+    kw: BlockPlace,
 ) -> None:
     """A rest inside a block: the rest beep, `heads` as early as they fit, `call` (its time
     before the end, its text), the next exercise's setup cues, the countdown ticks at the end."""
@@ -306,47 +309,48 @@ def _rest(
     hi = (placed[0] if placed else room.end) - GAP_MS
     if call is not None:
         before, text = call
-        c.speak_flexible(room, text, Role.ENGINE, lo=room.end - before, hi=hi, how="earliest")
+        c.speak(room, text, Role.ENGINE, lo=room.end - before, hi=hi, placement=Placement.EARLIEST)
     for text in heads:
-        end = c.speak_flexible(room, text, Role.ENGINE, lo=cursor, hi=hi, how="earliest")
-        if end is not None:
-            cursor = end + GAP_MS
-    where = c.where(nxt, kw)
+        at = c.speak(room, text, Role.ENGINE, lo=cursor, hi=hi, placement=Placement.EARLIEST)
+        if at is not None:
+            cursor = at + c.length(text) + GAP_MS
+    where = c.where(nxt, place)
     for cue in reversed(nxt.cues.setup):
-        end = c.speak_flexible(
-            room, cue.text, Role.SETUP, lo=cursor, hi=hi, how="latest", cue=cue, where=where
+        at = c.speak_cue(
+            room, cue, Role.SETUP, lo=cursor, hi=hi, placement=Placement.LATEST, where=where
         )
-        if end is not None:
-            hi = end - c.length(cue.text) - GAP_MS
+        if at is not None:
+            hi = at - GAP_MS
     c.close_phase(
         PhaseKind.REST,
         room,
-        "Rest",
+        c.say.rest_label,
         section,
-        exercise_index=c.exercise_index[id(nxt)],
-        exercise=nxt.name,
-        **kw,
+        exercise=nxt,
+        place=place,
+        block=kw,
     )
 
 
 # -- EMOM ----------------------------------------------------------------------------------------
 
 
-def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, object]) -> None:
+def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> None:
     assert circuit.every_ms is not None
     exercises = circuit.exercises
     rounds = circuit.rounds
     for r in range(1, rounds + 1):
         for j, ex in enumerate(exercises):
-            here = dict(round_number=r, round_count=rounds, set_number=1, set_count=1, **kw)
+            here = SetPlace(1, 1, None, r, rounds)
             start = c.t
-            _work(c, section, ex, here, call=c.say.task(ex.name, _work_text(c, ex)), paced=False)
+            call = c.say.task(ex.name, _work_text(c, ex))
+            _work(c, section, ex, here, kw, call=call, paced=False)
             last = r == rounds and j == len(exercises) - 1
             end_of_round = j == len(exercises) - 1
             nxt = exercises[0] if end_of_round else exercises[j + 1]
             next_round = r + 1 if end_of_round and not last else r
             rest_ms = start + circuit.every_ms - c.t
-            heads = [c.say.rest_short()]
+            heads = [c.say.rest_short]
             if end_of_round and not last:
                 heads.append(c.say.round(next_round, rounds))
             if not last and len(exercises) > 1:
@@ -359,14 +363,15 @@ def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, object
                 heads=heads,
                 call=None if last else (EMOM_CALL_MS, c.say.seconds_call(EMOM_CALL_MS)),
                 countdown=not last,
-                kw=dict(round_number=next_round, round_count=rounds, **kw),
+                place=SetPlace(round_number=next_round, round_count=rounds),
+                kw=kw,
             )
 
 
 # -- AMRAP ---------------------------------------------------------------------------------------
 
 
-def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, object]) -> None:
+def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> None:
     assert circuit.amrap_ms is not None
     length = circuit.amrap_ms
     the_list = tasks(c, circuit)
@@ -381,36 +386,35 @@ def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: dict[str, objec
     first = circuit.exercises[0]
     for k in range(first.countdown_s, 0, -1):
         c.beep(room, Beep.TICK, room.end - k * 1000)
-    c.speak_flexible(
+    c.speak(
         room,
         the_list,
         Role.ENGINE,
         lo=room.start + BEEP_MS[Beep.GO] + GAP_MS,
         hi=room.end - GAP_MS,
-        how="earliest",
+        placement=Placement.EARLIEST,
     )
     left = list(range(60_000, length, 60_000))
     left += [ms for ms in AMRAP_LAST_CALLS_MS if ms < length]
     for ms in sorted(set(left), reverse=True):
         at = room.end - ms
-        c.speak_flexible(
+        c.speak(
             room,
             c.say.time_left(ms),
             Role.ENGINE,
             lo=at,
             hi=min(room.end, at + CALL_SLACK_MS),
-            how="earliest",
+            placement=Placement.EARLIEST,
         )
     c.close_phase(
         PhaseKind.WORK,
         room,
         f"{circuit.name}: {c.say.amrap_block(length).rstrip('.')}",
         section,
-        exercise_index=c.exercise_index[id(first)],
-        exercise=circuit.name,
-        set_number=1,
-        set_count=1,
+        exercise=first,
+        name=circuit.name,
+        place=SetPlace(1, 1),
         amrap=Amrap.ROUNDS,
         on_enter=c.say.next_round(the_list),
-        **kw,
+        block=kw,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voicecoach.routine.model import AMRAP_CAP, Routine
+from voicecoach.timeline.language import language_for
 from voicecoach.timeline.model import Amrap, EventKind, Phase, Timeline
 from voicecoach.timetext import clock, short_clock
 
@@ -25,13 +26,24 @@ class Entry:
     duration_ms: int
     role: str  # the phase kind for "phase" entries, the event role otherwise
     phase: Phase | None = None
+    #: The phase's name in the routine's language ("phase" entries only).
+    name: str = ""
 
 
 def entries(timeline: Timeline) -> Iterator[Entry]:
     """Phases and events merged in time order; a phase comes before the sounds it starts with."""
+    names = language_for(timeline.language).phase_names
     for item in timeline.in_order():
         if isinstance(item, Phase):
-            yield Entry(item.start_ms, "phase", item.label, item.duration_ms, item.kind.value, item)
+            yield Entry(
+                item.start_ms,
+                "phase",
+                item.label,
+                item.duration_ms,
+                item.kind.value,
+                item,
+                names[item.kind],
+            )
         else:
             yield Entry(item.at_ms, item.kind.value, item.text, item.duration_ms, item.role.value)
 
@@ -56,6 +68,7 @@ def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) ->
         f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
         f"speech lengths {lengths}",
         *(["today's targets, from the history:", *targets] if targets else []),
+        *(f"note: {s}" for s in timeline.stretched),
     ]
 
 
@@ -66,7 +79,7 @@ def format_lines(timeline: Timeline, *, from_ms: int = 0) -> list[str]:
         if e.at_ms < from_ms:
             continue
         word = _KIND_WORD[e.kind]
-        text = e.text if e.kind != "phase" else f"[{e.role}] {e.text}"
+        text = e.text if e.kind != "phase" else f"[{e.name}] {e.text}"
         out.append(f"{clock(e.at_ms)}  {word:<5}  {text}")
     return out
 

@@ -1,8 +1,9 @@
 """The timeline: every phase and every sound of a session at its absolute time.
 
-A :class:`Timeline` is what :func:`voicecoach.compiler.compile_routine` makes of a routine. It is
-the single source of timing: dry-run, live play and render all read it, and nothing downstream
-computes a time of its own. Times are integer milliseconds from the session start.
+A :class:`Timeline` is what :func:`voicecoach.timeline.compiler.compile_routine` makes of a
+routine. It is the single source of timing: dry-run, live play and render all read it, and
+nothing downstream computes a time of its own. Times are integer milliseconds from the session
+start.
 """
 
 from __future__ import annotations
@@ -55,15 +56,47 @@ class EventKind(StrEnum):
 
 
 class Role(StrEnum):
-    """Why an event is there; also the order of importance when time is short (first wins)."""
+    """Why an event is there."""
 
     BEEP = "beep"
+    #: A rep count.
     COUNT = "count"
+    #: The engine's own words: announcements, rests, time calls.
     ENGINE = "engine"
+    #: A call that starts a set or a side: "Set 2 of 3, 8 to 10 reps.", "Switch: right side."
+    SET = "set"
     FINISH = "finish"
     SETUP = "setup"
     INTRO = "intro"
+    BEFORE_REP = "before_rep"
     DURING = "during"
+
+
+@dataclass(frozen=True)
+class SetPlace:
+    """Which set a phase belongs to: set and round numbers, and the side."""
+
+    set_number: int | None = None
+    set_count: int | None = None
+    side: str | None = None
+    round_number: int | None = None
+    round_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A phase before a set that was lengthened so that what must be said fits in it."""
+
+    #: "Deadlift, set 1 of 3".
+    where: str
+    given_ms: int
+    used_ms: int
+
+    def __str__(self) -> str:
+        return (
+            f"time before {self.where} lengthened from {self.given_ms / 1000:.1f} s to "
+            f"{self.used_ms / 1000:.1f} s to fit what must be said"
+        )
 
 
 #: One set of a session: (exercise index, round number, set number); see :attr:`Phase.set_id`.
@@ -111,6 +144,13 @@ class Phase:
         is the one place that says the sides of a set are one set (the history's records carry
         the same three values, see :meth:`voicecoach.history.store.SetRecord.set_id`)."""
         return (self.exercise_index, self.round_number, self.set_number)
+
+    @property
+    def place(self) -> SetPlace:
+        """The set this phase belongs to."""
+        return SetPlace(
+            self.set_number, self.set_count, self.side, self.round_number, self.round_count
+        )
 
     @property
     def is_work(self) -> bool:
@@ -177,6 +217,10 @@ class Timeline:
     warnings: tuple[CueWarning, ...] = ()
     #: True when phrase lengths were measured from synthesized audio, False when estimated.
     measured: bool = False
+    #: The routine's language: the words of labels, panels and summaries.
+    language: str = "en"
+    #: Phases before a set that were lengthened to fit what must be said.
+    stretched: tuple[Stretch, ...] = ()
 
     def phrases(self) -> tuple[str, ...]:
         """Every distinct phrase spoken, in order of first use; then those said on a key."""

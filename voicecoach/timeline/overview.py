@@ -153,5 +153,6 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
         "",
         f"Muscles: {', '.join(muscles) if muscles else 'not given'}",
         f"Equipment: {', '.join(equipment) if equipment else 'none'}",
+        *(f"Note: {s}" for s in timeline.stretched),
     ]
     return "\n".join(lines) + "\n"

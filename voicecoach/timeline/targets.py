@@ -8,8 +8,8 @@ asks this module for them. A routine of version 1 gets exactly the words it alwa
 from __future__ import annotations
 
 from voicecoach.routine.model import Exercise, SetTarget, WorkKind
+from voicecoach.timeline.language import Language, SetCall
 from voicecoach.timeline.model import Amrap
-from voicecoach.timeline.phrases import Phrases
 
 
 def amrap_kind(target: SetTarget) -> Amrap | None:
@@ -19,7 +19,7 @@ def amrap_kind(target: SetTarget) -> Amrap | None:
     return Amrap.OPEN if target.seconds_ms is None else Amrap.TIMED
 
 
-def announcement(say: Phrases, exercise: Exercise, *, in_circuit: bool) -> list[str]:
+def announcement(say: Language, exercise: Exercise, *, in_circuit: bool) -> list[str]:
     """The phrases announcing an exercise: what it is and what a set asks for, its weight."""
     if not in_circuit and (exercise.set_list or exercise.amrap):
         targets = exercise.targets()
@@ -52,32 +52,40 @@ def announcement(say: Phrases, exercise: Exercise, *, in_circuit: bool) -> list[
     return out
 
 
-def set_call(say: Phrases, exercise: Exercise, number: int, side: str | None) -> str | None:
+def set_call(
+    say: Language, exercise: Exercise, number: int, side: str | None, *, target: bool = False
+) -> str | None:
     """What is said just before set `number` (1-based) starts; None when nothing is.
 
-    Version 1 exercises get "Set 2 of 3, left side."; exercises with their own set targets,
-    an effort target or AMRAP sets get the set's target: "Set 3 of 5: 5 reps at 100 kilos. Aim
-    for RPE 8, two reps in reserve." Warm-up sets are numbered apart from the work sets.
+    "Set 1 of 3." before a version 1 exercise's first set (its announcement just said the
+    target); with `target` (after a rest) or when the sets have their own targets, an effort
+    target or AMRAP sets, the set's target too: "Set 3 of 5: 5 reps at 100 kilos. Aim for RPE 8,
+    two reps in reserve." Warm-up sets are numbered apart from the work sets.
     """
     targets = exercise.targets()
-    target = targets[number - 1]
-    effort = say.effort(target.rpe, target.rir)
-    if not (exercise.has_targets or exercise.amrap) or (len(targets) == 1 and not effort):
-        return say.set_of(number, len(targets), side)
-    same = [t for t in targets if t.warmup == target.warmup]
-    position = sum(1 for t in targets[:number] if t.warmup == target.warmup)
-    text = say.set_target(
-        position,
-        len(same),
-        warmup=target.warmup,
-        reps=target.reps,
-        seconds_ms=target.seconds_ms,
-        amrap=target.amrap,
-        weight=target.weight,
-        side=side,
-        hold=exercise.work is WorkKind.HOLD,
+    aim = targets[number - 1]
+    own = exercise.has_targets or exercise.amrap
+    if not own and not target:
+        return say.set_call(SetCall(number, len(targets), side))
+    if own and len(targets) == 1 and aim.rpe is None and aim.rir is None and not target:
+        return say.set_call(SetCall(number, 1, side))
+    same = [t for t in targets if t.warmup == aim.warmup]
+    position = sum(1 for t in targets[:number] if t.warmup == aim.warmup)
+    return say.set_call(
+        SetCall(
+            position,
+            len(same),
+            side,
+            work=exercise.work,
+            reps=aim.reps,
+            seconds_ms=aim.seconds_ms,
+            weight=aim.weight,
+            rpe=aim.rpe,
+            rir=aim.rir,
+            warmup=aim.warmup,
+            amrap=aim.amrap,
+        )
     )
-    return f"{text} {effort}" if effort else text
 
 
 def rest_before(exercise: Exercise, number: int) -> int:

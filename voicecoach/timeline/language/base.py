@@ -1,0 +1,264 @@
+"""What every language of the coach's own words provides (see the package's docstring)."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from voicecoach.routine.model import Reps, WorkKind
+from voicecoach.routine.progress import Advice
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+
+
+@dataclass(frozen=True)
+class SetCall:
+    """What the call before a set says: which set, on which side, and what it asks for.
+
+    Without a target (`work` None) the call only says which set and side it is ("Set 1 of 3.");
+    with one it says the target ("Set 2 of 3: 8 to 10 reps at 40 kilos.") and the effort.
+    Warm-up sets are numbered among themselves (`number` of `count` warm-up sets).
+    """
+
+    number: int
+    count: int
+    side: str | None = None
+    work: WorkKind | None = None
+    reps: Reps | None = None
+    seconds_ms: int | None = None
+    weight: str | None = None
+    rpe: float | None = None
+    rir: int | None = None
+    warmup: bool = False
+    amrap: bool = False
+
+
+_WEIGHT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?\s*")
+
+
+def weight_parts(weight: str) -> tuple[str, str] | None:
+    """ "100 kg" as ("100", "kg"); None for a weight that is not a number and a unit."""
+    match = _WEIGHT.fullmatch(weight)
+    return None if match is None else (match.group(1), match.group(2).casefold())
+
+
+def whole_seconds(ms: int) -> int:
+    """Milliseconds as the whole seconds a person would say."""
+    return max(0, round(ms / 1000))
+
+
+class Language(ABC):
+    """The words of one language. Subclasses set every word below and implement every method."""
+
+    #: The routine format's code for the language (`language:` in a routine).
+    code: ClassVar[str]
+
+    # -- fixed words (each language sets all of them) -------------------------------------
+    #: Said instead of a setup cue when the exercise has none; varied from set to set.
+    get_ready: ClassVar[tuple[str, ...]]
+    get_ready_soon: ClassVar[str]  # "10 seconds, get ready." near the end of a rest
+    halfway: ClassVar[str]
+    ten_seconds_left: ClassVar[str]
+    paused: ClassVar[str]
+    resumed: ClassVar[str]
+    rest_label: ClassVar[str]
+    switch_label: ClassVar[str]
+    done_label: ClassVar[str]
+    drop_label: ClassVar[str]
+    #: Said as a drop set starts.
+    drop_call: ClassVar[str]
+    #: The short rest call inside interval and EMOM blocks.
+    rest_short: ClassVar[str]
+    #: Added to the label of a warm-up set.
+    warmup_word: ClassVar[str]
+    #: Phase names as shown in dry runs and on the live panel.
+    phase_names: ClassVar[dict[PhaseKind, str]]
+    #: Section names as spoken at the start of each section ("Warm-up.").
+    section_names: ClassVar[dict[str, str]]
+    #: Words of the live panel.
+    panel_session: ClassVar[str]
+    panel_phase: ClassVar[str]
+    panel_next: ClassVar[str]
+    panel_said: ClassVar[str]
+    panel_keys: ClassVar[str]
+    #: What a set will be recorded as, on the live panel, and how to change it.
+    panel_record: ClassVar[str]
+    panel_record_hint: ClassVar[str]
+    #: What Enter does in each kind of AMRAP phase, added to the keys line.
+    enter_hints: ClassVar[dict[Amrap, str]]
+
+    # -- numbers and lengths ----------------------------------------------------------------
+
+    @abstractmethod
+    def number(self, n: int) -> str:
+        """The number `n` in words (0 to 100), as counted out loud."""
+
+    def count(self, n: int) -> str:
+        """The spoken rep count."""
+        return self.number(n)
+
+    @abstractmethod
+    def duration(self, ms: int) -> str:
+        """A length as people say it: "45 seconds", "one minute thirty", "two and a half
+        minutes"."""
+
+    @abstractmethod
+    def reps(self, reps: Reps) -> str:
+        """ "8 to 10 reps", "1 rep"."""
+
+    # -- the session ------------------------------------------------------------------------
+
+    @abstractmethod
+    def welcome(self, name: str) -> str:
+        """The first words of the session."""
+
+    @abstractmethod
+    def circuit(self, name: str, rounds: int) -> str:
+        """The announcement of a circuit."""
+
+    @abstractmethod
+    def round(self, number: int, count: int) -> str:
+        """ "Round 2 of 3."."""
+
+    @abstractmethod
+    def exercise(
+        self,
+        name: str,
+        *,
+        sets: int,
+        reps: Reps | None,
+        hold_ms: int | None,
+        duration_ms: int | None,
+        sided: bool,
+    ) -> str:
+        """The announcement of an exercise: its name and what a set asks for."""
+
+    @abstractmethod
+    def weight(self, weight: str) -> str:
+        """The weight, in the announcement."""
+
+    def progress(self, advice: Advice) -> str | None:
+        """Today's target from the history and why, in the announcement: "Last time 10, 10
+        and 9 at 40 kilos. Today 40 kilos again: aim for 10 on every set." None the first time."""
+        from voicecoach.timeline.language.progress import progress_phrase
+
+        return progress_phrase(advice, self.code)
+
+    @abstractmethod
+    def set_call(self, call: SetCall) -> str | None:
+        """ "Set 2 of 3, 8 to 10 reps, 40 kg."; None when there is nothing to say."""
+
+    @abstractmethod
+    def rest(self, ms: int) -> str:
+        """ "Rest, two minutes."."""
+
+    @abstractmethod
+    def time_left(self, ms: int) -> str:
+        """A time call in a rest: "One minute left.", "30 seconds left."."""
+
+    @abstractmethod
+    def next_up(self, name: str) -> str:
+        """What comes after the rest."""
+
+    @abstractmethod
+    def switch_sides(self, side: str) -> str:
+        """The call to change sides."""
+
+    @abstractmethod
+    def done(self, elapsed_ms: int) -> str:
+        """The last words of the session."""
+
+    # -- labels -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def get_ready_label(self, name: str) -> str:
+        """The label of the phase before an exercise's first set."""
+
+    @abstractmethod
+    def place(self, name: str, place: SetPlace) -> str:
+        """Where in the session a set is: "Deadlift, set 1 of 3, left"."""
+
+    @abstractmethod
+    def rep_of(self, number: int, count: int) -> str:
+        """The live panel's rep line: "rep 3 of 10"."""
+
+    @abstractmethod
+    def seconds_left(self, seconds: int) -> str:
+        """The live panel's time left in a phase: "12 s left"."""
+
+    @abstractmethod
+    def rep_open(self, number: int) -> str:
+        """The live panel's rep line in an open-ended AMRAP set."""
+
+    # -- per-set targets, effort, AMRAP and blocks --------------------------------------------
+
+    @abstractmethod
+    def exercise_targets(
+        self, name: str, *, warmups: int, work_sets: int, amrap_ms: int | None, amrap: bool
+    ) -> str:
+        """The announcement of an exercise whose sets have their own targets."""
+
+    @abstractmethod
+    def spoken_weight(self, weight: str) -> str:
+        """A weight as lifters say it: "100 kg" as "100 kilos"."""
+
+    @abstractmethod
+    def amrap(self, seconds_ms: int | None) -> str:
+        """ "as many reps as possible" (in a time)."""
+
+    @abstractmethod
+    def effort(self, rpe: float | None, rir: int | None) -> str | None:
+        """ "Aim for RPE 8, two reps in reserve."; None without a target."""
+
+    @abstractmethod
+    def work_text(self, reps: Reps | None, seconds_ms: int | None, hold: bool) -> str:
+        """What a set asks for, short: "10 reps", "30 seconds", "hold 30 seconds"."""
+
+    @abstractmethod
+    def go_name(self, name: str) -> str:
+        """Said as interval work starts: "Mountain climbers, go."."""
+
+    @abstractmethod
+    def intervals(self, work_ms: int, rest_ms: int) -> str:
+        """ "20 seconds work, 10 seconds rest."."""
+
+    @abstractmethod
+    def emom(self, every_ms: int) -> str:
+        """ "Every minute on the minute."."""
+
+    @abstractmethod
+    def amrap_block(self, ms: int) -> str:
+        """ "As many rounds as possible in 10 minutes."."""
+
+    @abstractmethod
+    def task(self, name: str, work: str) -> str:
+        """One exercise of a block with its work: "Burpees, 10 reps."."""
+
+    @abstractmethod
+    def next_round(self, tasks: str) -> str:
+        """Said when a finished round of an AMRAP block is marked."""
+
+    @abstractmethod
+    def seconds_call(self, ms: int) -> str:
+        """The call before an EMOM boundary: "10 seconds."."""
+
+    @abstractmethod
+    def summary(
+        self,
+        *,
+        completed: bool,
+        quit: bool,
+        sets_done: int,
+        sets_total: int,
+        sets_skipped: int,
+        position: str,
+        total: str,
+        where: str | None,
+    ) -> str:
+        """The one line printed when a session ends."""
+
+
+def capitalized(text: str) -> str:
+    """`text` with its first letter upper case (and nothing else changed)."""
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,313 @@
+"""Deutsch."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from voicecoach.routine.model import Reps, WorkKind
+from voicecoach.timeline.language.base import (
+    Language,
+    SetCall,
+    capitalized,
+    weight_parts,
+    whole_seconds,
+)
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+
+_ONES = [
+    "null",
+    "eins",
+    "zwei",
+    "drei",
+    "vier",
+    "fünf",
+    "sechs",
+    "sieben",
+    "acht",
+    "neun",
+    "zehn",
+    "elf",
+    "zwölf",
+    "dreizehn",
+    "vierzehn",
+    "fünfzehn",
+    "sechzehn",
+    "siebzehn",
+    "achtzehn",
+    "neunzehn",
+]
+_TENS = [
+    "_",
+    "_",
+    "zwanzig",
+    "dreißig",
+    "vierzig",
+    "fünfzig",
+    "sechzig",
+    "siebzig",
+    "achtzig",
+    "neunzig",
+]
+_HALF = {1: "eineinhalb", 2: "zweieinhalb", 3: "dreieinhalb"}
+
+
+class German(Language):
+    """Die deutschen Wörter."""
+
+    code = "de"
+    get_ready = ("In Position gehen.", "Mach dich bereit.", "Position einnehmen.")
+    get_ready_soon = "Noch 10 Sekunden, bereit machen."
+    halfway = "Halbzeit."
+    ten_seconds_left = "Noch zehn Sekunden."
+    paused = "Angehalten."
+    resumed = "Weiter geht's."
+    rest_label = "Pause"
+    switch_label = "Seitenwechsel"
+    done_label = "Training beendet"
+    drop_label = "Drop-Satz"
+    drop_call = "Gewicht runter. Los."
+    rest_short = "Pause."
+    warmup_word = "Aufwärmen"
+    phase_names: ClassVar[dict[PhaseKind, str]] = {
+        PhaseKind.ANNOUNCE: "Ansage",
+        PhaseKind.PREPARE: "Vorbereitung",
+        PhaseKind.WORK: "Satz",
+        PhaseKind.HOLD: "Halten",
+        PhaseKind.REST: "Pause",
+        PhaseKind.SWITCH: "Wechsel",
+        PhaseKind.DONE: "Ende",
+    }
+    section_names: ClassVar[dict[str, str]] = {
+        "warmup": "Aufwärmen.",
+        "exercises": "Hauptteil.",
+        "cooldown": "Abwärmen.",
+    }
+    panel_session = "Training"
+    panel_phase = "Phase"
+    panel_next = "danach"
+    panel_said = "gesagt"
+    panel_keys = "Tasten: Leertaste Pause · n weiter · b zurück · w Gewicht · q beenden"
+    panel_record = "erfasst"
+    panel_record_hint = "(Wiederholungen + Enter zum Ändern)"
+    enter_hints: ClassVar[dict[Amrap, str]] = {
+        Amrap.OPEN: " · Enter: Satz fertig (vorher die Wiederholungen eintippen)",
+        Amrap.TIMED: " · Wiederholungen eintippen, dann Enter",
+        Amrap.ROUNDS: " · Enter: Runde fertig",
+    }
+
+    def number(self, n: int) -> str:
+        if 0 <= n < 20:
+            return _ONES[n]
+        if 20 <= n < 100:
+            tens, ones = divmod(n, 10)
+            if not ones:
+                return _TENS[tens]
+            unit = "ein" if ones == 1 else _ONES[ones]
+            return f"{unit}und{_TENS[tens]}"
+        if n == 100:
+            return "hundert"
+        return str(n)
+
+    def _minutes(self, n: int) -> str:
+        return "eine Minute" if n == 1 else f"{self.number(n)} Minuten"
+
+    def duration(self, ms: int) -> str:
+        s = whole_seconds(ms)
+        minutes, seconds = divmod(s, 60)
+        if minutes == 0:
+            return "1 Sekunde" if s == 1 else f"{s} Sekunden"
+        if seconds == 0:
+            return self._minutes(minutes)
+        if seconds == 30 and minutes in _HALF:
+            return f"{_HALF[minutes]} Minuten"
+        return f"{self._minutes(minutes)} {self.number(seconds)}"
+
+    def reps(self, reps: Reps) -> str:
+        if reps.is_range:
+            return f"{reps.low} bis {reps.high} Wiederholungen"
+        return f"{reps.high} Wiederholungen" if reps.high != 1 else "1 Wiederholung"
+
+    def welcome(self, name: str) -> str:
+        return f"{name}. Los geht's."
+
+    def circuit(self, name: str, rounds: int) -> str:
+        return f"Zirkel: {name}. {rounds} Runden." if rounds != 1 else f"Zirkel: {name}."
+
+    def round(self, number: int, count: int) -> str:
+        return f"Runde {number} von {count}."
+
+    def exercise(
+        self,
+        name: str,
+        *,
+        sets: int,
+        reps: Reps | None,
+        hold_ms: int | None,
+        duration_ms: int | None,
+        sided: bool,
+    ) -> str:
+        if reps is not None:
+            work = self.reps(reps)
+        elif hold_ms is not None:
+            work = f"{self.duration(hold_ms)} halten"
+        else:
+            work = self.duration(duration_ms or 0)
+        head = f"{sets} Sätze, " if sets > 1 else ""
+        each = ", je Seite" if sided else ""
+        return f"{name}. {capitalized(head + work)}{each}."
+
+    def weight(self, weight: str) -> str:
+        return f"Gewicht: {weight}."
+
+    def set_call(self, call: SetCall) -> str | None:
+        head = "Aufwärmsatz" if call.warmup else "Satz"
+        if call.work is None and not call.amrap:
+            parts = [f"{head} {call.number} von {call.count}"] if call.count > 1 else []
+            if call.side:
+                parts.append(f"Seite: {call.side}")
+            if not parts:
+                return None
+            text = capitalized(", ".join(parts)) + "."
+        else:
+            hold = call.work is WorkKind.HOLD
+            work = (
+                self.amrap(call.seconds_ms)
+                if call.amrap
+                else self.work_text(call.reps, call.seconds_ms, hold)
+            )
+            if call.weight:
+                spoken = self.spoken_weight(call.weight)
+                work += f" mit {spoken}" if weight_parts(call.weight) else f", {spoken}"
+            if call.side:
+                work += f", Seite: {call.side}"
+            if call.count == 1 and not call.warmup:
+                text = capitalized(work) + "."
+            else:
+                number = f" {call.number} von {call.count}" if call.count > 1 else ""
+                text = f"{head}{number}: {work}."
+        effort = self.effort(call.rpe, call.rir)
+        return f"{text} {effort}" if effort else text
+
+    def rest(self, ms: int) -> str:
+        return f"Pause, {self.duration(ms)}."
+
+    def time_left(self, ms: int) -> str:
+        s = whole_seconds(ms)
+        if s >= 60 and s % 60 == 0:
+            minutes = s // 60
+            return f"Noch {minutes} {'Minute' if minutes == 1 else 'Minuten'}."
+        return f"Noch {self.duration(ms)}."
+
+    def next_up(self, name: str) -> str:
+        return f"Als Nächstes: {name}."
+
+    def switch_sides(self, side: str) -> str:
+        return f"Wechsel: Seite {side}."
+
+    def done(self, elapsed_ms: int) -> str:
+        minutes = max(1, round(elapsed_ms / 60_000))
+        unit = "Minuten" if minutes != 1 else "Minute"
+        return f"Training beendet: {minutes} {unit}. Gut gemacht."
+
+    def get_ready_label(self, name: str) -> str:
+        return f"{name}: bereit machen"
+
+    def place(self, name: str, place: SetPlace) -> str:
+        parts = [name]
+        if place.set_count is not None and place.set_number is not None and place.set_count > 1:
+            parts.append(f"Satz {place.set_number} von {place.set_count}")
+        if place.round_count is not None and place.round_number and place.round_count > 1:
+            parts.append(f"Runde {place.round_number} von {place.round_count}")
+        if place.side:
+            parts.append(place.side)
+        return ", ".join(parts)
+
+    def rep_of(self, number: int, count: int) -> str:
+        return f"Wiederholung {number} von {count}"
+
+    def seconds_left(self, seconds: int) -> str:
+        return f"noch {seconds} s"
+
+    def rep_open(self, number: int) -> str:
+        return f"Wiederholung {number}, so viele wie möglich"
+
+    def exercise_targets(
+        self, name: str, *, warmups: int, work_sets: int, amrap_ms: int | None, amrap: bool
+    ) -> str:
+        sets = f"{work_sets} Sätze" if work_sets != 1 else "1 Satz"
+        if warmups:
+            warm = f"{warmups} Aufwärmsätze" if warmups != 1 else "1 Aufwärmsatz"
+            sets = f"{warm}, dann {sets}"
+        tail = f", {self.amrap(amrap_ms)}" if amrap else ""
+        return f"{name}. {sets}{tail}."
+
+    def spoken_weight(self, weight: str) -> str:
+        parts = weight_parts(weight)
+        units = {"kg": "Kilo", "kgs": "Kilo", "lb": "Pfund", "lbs": "Pfund"}
+        if parts is None or parts[1] not in units:
+            return weight
+        return f"{parts[0]} {units[parts[1]]}"
+
+    def amrap(self, seconds_ms: int | None) -> str:
+        text = "so viele Wiederholungen wie möglich"
+        return f"{text} in {self.duration(seconds_ms)}" if seconds_ms else text
+
+    def effort(self, rpe: float | None, rir: int | None) -> str | None:
+        parts: list[str] = []
+        if rpe is not None:
+            whole = int(rpe)
+            parts.append(f"RPE {self.number(whole)}einhalb" if rpe != whole else f"RPE {whole}")
+        if rir is not None:
+            word = "eine" if rir == 1 else self.count(rir)
+            reps = "Wiederholung" if rir == 1 else "Wiederholungen"
+            parts.append(f"{word} {reps} in Reserve" if rir else "keine Wiederholung in Reserve")
+        return "Ziel: " + ", ".join(parts) + "." if parts else None
+
+    def work_text(self, reps: Reps | None, seconds_ms: int | None, hold: bool) -> str:
+        if reps is not None:
+            return self.reps(reps)
+        duration = self.duration(seconds_ms or 0)
+        return f"{duration} halten" if hold else duration
+
+    def go_name(self, name: str) -> str:
+        return f"{name}, los."
+
+    def intervals(self, work_ms: int, rest_ms: int) -> str:
+        return f"{self.duration(work_ms)} Arbeit, {self.duration(rest_ms)} Pause."
+
+    def emom(self, every_ms: int) -> str:
+        if every_ms == 60_000:
+            return "Jede Minute, zur vollen Minute."
+        return f"Alle {self.duration(every_ms)}."
+
+    def amrap_block(self, ms: int) -> str:
+        return f"So viele Runden wie möglich in {self.duration(ms)}."
+
+    def task(self, name: str, work: str) -> str:
+        return f"{name}, {work}."
+
+    def next_round(self, tasks: str) -> str:
+        return f"Nächste Runde: {tasks}"
+
+    def seconds_call(self, ms: int) -> str:
+        return f"{self.duration(ms)}."
+
+    def summary(
+        self,
+        *,
+        completed: bool,
+        quit: bool,
+        sets_done: int,
+        sets_total: int,
+        sets_skipped: int,
+        position: str,
+        total: str,
+        where: str | None,
+    ) -> str:
+        skipped = f", {sets_skipped} übersprungen" if sets_skipped else ""
+        sets = f"{sets_done} von {sets_total} Sätzen erledigt{skipped}"
+        if completed:
+            return f"Training beendet: {sets} in {total}."
+        head = "Beendet" if quit else "Abgebrochen"
+        at = f" ({where})" if where else ""
+        return f"{head} bei {position} von {total}{at}: {sets}."

@@ -1,0 +1,308 @@
+"""Français."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from voicecoach.routine.model import Reps, WorkKind
+from voicecoach.timeline.language.base import (
+    Language,
+    SetCall,
+    capitalized,
+    weight_parts,
+    whole_seconds,
+)
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+
+_ONES = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+]
+_TENS = ["_", "_", "vingt", "trente", "quarante", "cinquante", "soixante"]
+
+
+class French(Language):
+    """Les mots en français."""
+
+    code = "fr"
+    get_ready = ("En position.", "Préparez-vous.", "Mettez-vous en place.")
+    get_ready_soon = "10 secondes, préparez-vous."
+    halfway = "À mi-parcours."
+    ten_seconds_left = "Plus que dix secondes."
+    paused = "En pause."
+    resumed = "On reprend."
+    rest_label = "Repos"
+    switch_label = "Changement de côté"
+    done_label = "Séance terminée"
+    drop_label = "Série dégressive"
+    drop_call = "Allégez la charge. Allez."
+    rest_short = "Repos."
+    warmup_word = "échauffement"
+    phase_names: ClassVar[dict[PhaseKind, str]] = {
+        PhaseKind.ANNOUNCE: "annonce",
+        PhaseKind.PREPARE: "préparation",
+        PhaseKind.WORK: "effort",
+        PhaseKind.HOLD: "maintien",
+        PhaseKind.REST: "repos",
+        PhaseKind.SWITCH: "changement",
+        PhaseKind.DONE: "fin",
+    }
+    section_names: ClassVar[dict[str, str]] = {
+        "warmup": "Échauffement.",
+        "exercises": "Partie principale.",
+        "cooldown": "Retour au calme.",
+    }
+    panel_session = "séance"
+    panel_phase = "phase"
+    panel_next = "ensuite"
+    panel_said = "dit"
+    panel_keys = "touches : espace pause · n suivant · b retour · w charge · q quitter"
+    panel_record = "noté"
+    panel_record_hint = "(répétitions + Entrée pour changer)"
+    enter_hints: ClassVar[dict[Amrap, str]] = {
+        Amrap.OPEN: " · Entrée : série finie (tapez d'abord les répétitions)",
+        Amrap.TIMED: " · tapez les répétitions, puis Entrée",
+        Amrap.ROUNDS: " · Entrée : tour fini",
+    }
+
+    def number(self, n: int) -> str:
+        if 0 <= n < 20:
+            return _ONES[n]
+        if 20 <= n < 70:
+            tens, ones = divmod(n, 10)
+            if not ones:
+                return _TENS[tens]
+            joint = " et " if ones == 1 else "-"
+            return f"{_TENS[tens]}{joint}{_ONES[ones]}"
+        if 70 <= n < 80:
+            rest = n - 60
+            joint = " et " if rest == 11 else "-"
+            return f"soixante{joint}{_ONES[rest]}"
+        if 80 <= n < 100:
+            rest = n - 80
+            return "quatre-vingts" if not rest else f"quatre-vingt-{_ONES[rest]}"
+        if n == 100:
+            return "cent"
+        return str(n)
+
+    def _minutes(self, n: int) -> str:
+        return "une minute" if n == 1 else f"{self.number(n)} minutes"
+
+    def duration(self, ms: int) -> str:
+        s = whole_seconds(ms)
+        minutes, seconds = divmod(s, 60)
+        if minutes == 0:
+            return f"{s} seconde" if s <= 1 else f"{s} secondes"
+        if seconds == 0:
+            return self._minutes(minutes)
+        if seconds == 30 and minutes > 1:
+            return f"{self._minutes(minutes)} et demie"
+        return f"{self._minutes(minutes)} {self.number(seconds)}"
+
+    def reps(self, reps: Reps) -> str:
+        if reps.is_range:
+            return f"{reps.low} à {reps.high} répétitions"
+        return f"{reps.high} répétitions" if reps.high != 1 else "1 répétition"
+
+    def welcome(self, name: str) -> str:
+        return f"{name}. C'est parti."
+
+    def circuit(self, name: str, rounds: int) -> str:
+        return f"Circuit : {name}. {rounds} tours." if rounds != 1 else f"Circuit : {name}."
+
+    def round(self, number: int, count: int) -> str:
+        return f"Tour {number} sur {count}."
+
+    def exercise(
+        self,
+        name: str,
+        *,
+        sets: int,
+        reps: Reps | None,
+        hold_ms: int | None,
+        duration_ms: int | None,
+        sided: bool,
+    ) -> str:
+        if reps is not None:
+            work = self.reps(reps)
+        elif hold_ms is not None:
+            work = f"tenir {self.duration(hold_ms)}"
+        else:
+            work = self.duration(duration_ms or 0)
+        head = f"{sets} séries, " if sets > 1 else ""
+        each = ", de chaque côté" if sided else ""
+        return f"{name}. {capitalized(head + work)}{each}."
+
+    def weight(self, weight: str) -> str:
+        return f"Charge : {weight}."
+
+    def set_call(self, call: SetCall) -> str | None:
+        head = "Série d'échauffement" if call.warmup else "Série"
+        if call.work is None and not call.amrap:
+            parts = [f"{head} {call.number} sur {call.count}"] if call.count > 1 else []
+            if call.side:
+                parts.append(f"côté {call.side}")
+            if not parts:
+                return None
+            text = capitalized(", ".join(parts)) + "."
+        else:
+            hold = call.work is WorkKind.HOLD
+            work = (
+                self.amrap(call.seconds_ms)
+                if call.amrap
+                else self.work_text(call.reps, call.seconds_ms, hold)
+            )
+            if call.weight:
+                spoken = self.spoken_weight(call.weight)
+                work += f" à {spoken}" if weight_parts(call.weight) else f", {spoken}"
+            if call.side:
+                work += f", côté {call.side}"
+            if call.count == 1 and not call.warmup:
+                text = capitalized(work) + "."
+            else:
+                number = f" {call.number} sur {call.count}" if call.count > 1 else ""
+                text = f"{head}{number} : {work}."
+        effort = self.effort(call.rpe, call.rir)
+        return f"{text} {effort}" if effort else text
+
+    def rest(self, ms: int) -> str:
+        return f"Repos, {self.duration(ms)}."
+
+    def time_left(self, ms: int) -> str:
+        s = whole_seconds(ms)
+        if s >= 60 and s % 60 == 0:
+            minutes = s // 60
+            return f"Encore {minutes} {'minute' if minutes == 1 else 'minutes'}."
+        return f"Encore {self.duration(ms)}."
+
+    def next_up(self, name: str) -> str:
+        return f"Ensuite : {name}."
+
+    def switch_sides(self, side: str) -> str:
+        return f"Changement : côté {side}."
+
+    def done(self, elapsed_ms: int) -> str:
+        minutes = max(1, round(elapsed_ms / 60_000))
+        unit = "minutes" if minutes != 1 else "minute"
+        return f"Séance terminée : {minutes} {unit}. Bravo."
+
+    def get_ready_label(self, name: str) -> str:
+        return f"{name} : mise en place"
+
+    def place(self, name: str, place: SetPlace) -> str:
+        parts = [name]
+        if place.set_count is not None and place.set_number is not None and place.set_count > 1:
+            parts.append(f"série {place.set_number} sur {place.set_count}")
+        if place.round_count is not None and place.round_number and place.round_count > 1:
+            parts.append(f"tour {place.round_number} sur {place.round_count}")
+        if place.side:
+            parts.append(place.side)
+        return ", ".join(parts)
+
+    def rep_of(self, number: int, count: int) -> str:
+        return f"répétition {number} sur {count}"
+
+    def seconds_left(self, seconds: int) -> str:
+        return f"encore {seconds} s"
+
+    def rep_open(self, number: int) -> str:
+        return f"répétition {number}, autant que possible"
+
+    def exercise_targets(
+        self, name: str, *, warmups: int, work_sets: int, amrap_ms: int | None, amrap: bool
+    ) -> str:
+        sets = f"{work_sets} séries" if work_sets != 1 else "1 série"
+        if warmups:
+            warm = f"{warmups} séries d'échauffement" if warmups != 1 else "1 série d'échauffement"
+            sets = f"{warm}, puis {sets}"
+        tail = f", {self.amrap(amrap_ms)}" if amrap else ""
+        return f"{name}. {capitalized(sets)}{tail}."
+
+    def spoken_weight(self, weight: str) -> str:
+        parts = weight_parts(weight)
+        units = {"kg": "kilos", "kgs": "kilos", "lb": "livres", "lbs": "livres"}
+        if parts is None or parts[1] not in units:
+            return weight
+        return f"{parts[0].replace('.', ',')} {units[parts[1]]}"
+
+    def amrap(self, seconds_ms: int | None) -> str:
+        text = "autant de répétitions que possible"
+        return f"{text} en {self.duration(seconds_ms)}" if seconds_ms else text
+
+    def effort(self, rpe: float | None, rir: int | None) -> str | None:
+        parts: list[str] = []
+        if rpe is not None:
+            whole = int(rpe)
+            parts.append(f"RPE {whole} et demi" if rpe != whole else f"RPE {whole}")
+        if rir is not None:
+            word = "une" if rir == 1 else self.count(rir)
+            reps = "répétition" if rir <= 1 else "répétitions"
+            parts.append(f"{word} {reps} en réserve" if rir else "aucune répétition en réserve")
+        return "Objectif : " + ", ".join(parts) + "." if parts else None
+
+    def work_text(self, reps: Reps | None, seconds_ms: int | None, hold: bool) -> str:
+        if reps is not None:
+            return self.reps(reps)
+        duration = self.duration(seconds_ms or 0)
+        return f"tenir {duration}" if hold else duration
+
+    def go_name(self, name: str) -> str:
+        return f"{name}, allez."
+
+    def intervals(self, work_ms: int, rest_ms: int) -> str:
+        return f"{self.duration(work_ms)} d'effort, {self.duration(rest_ms)} de repos."
+
+    def emom(self, every_ms: int) -> str:
+        if every_ms == 60_000:
+            return "Chaque minute, au début de la minute."
+        return f"Toutes les {self.duration(every_ms)}."
+
+    def amrap_block(self, ms: int) -> str:
+        return f"Autant de tours que possible en {self.duration(ms)}."
+
+    def task(self, name: str, work: str) -> str:
+        return f"{name}, {work}."
+
+    def next_round(self, tasks: str) -> str:
+        return f"Tour suivant : {tasks}"
+
+    def seconds_call(self, ms: int) -> str:
+        return f"{capitalized(self.duration(ms))}."
+
+    def summary(
+        self,
+        *,
+        completed: bool,
+        quit: bool,
+        sets_done: int,
+        sets_total: int,
+        sets_skipped: int,
+        position: str,
+        total: str,
+        where: str | None,
+    ) -> str:
+        skipped = f", {sets_skipped} sautées" if sets_skipped else ""
+        sets = f"{sets_done} séries sur {sets_total} faites{skipped}"
+        if completed:
+            return f"Séance terminée : {sets} en {total}."
+        head = "Arrêtée" if quit else "Interrompue"
+        at = f" ({where})" if where else ""
+        return f"{head} à {position} sur {total}{at} : {sets}."
