@@ -554,8 +554,8 @@ def test_no_history_records_nothing(tmp_path: Path, quick: Path, speech_cache: P
     ("locked_at", "recorded_sets"),
     [
         pytest.param(0.0, None, id="locked-before-the-start"),
-        # Band Row's second set ends at about 13.5 s, Bird Dog's first at about 22 s.
-        pytest.param(15.0, 2, id="locked-after-two-sets"),
+        # Band Row's second set ends at about 18.6 s, Bird Dog's first side at about 28.9 s.
+        pytest.param(22.0, 2, id="locked-after-two-sets"),
     ],
 )
 def test_locked_history_turns_history_off_and_the_run_goes_on(

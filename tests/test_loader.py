@@ -892,8 +892,8 @@ EXERCISE_CASES = [
     pytest.param(
         one_exercise("name: Row\nreps: 5\ncues: Keep your back straight."),
         [
-            "routine.yaml:5:11: 'cues' must be a mapping of intro, setup, before_rep, during, finish "
-            'to texts, got "Keep your back straight."'
+            "routine.yaml:5:11: 'cues' must be a mapping of intro, setup, before_rep, during, "
+            'finish to texts, got "Keep your back straight."'
         ],
         id="cues-not-a-mapping",
     ),

@@ -291,8 +291,11 @@ def test_cold_cache_starts_provisional_then_takes_the_final_timeline(tmp_path: P
     assert at_ms(clock.now()) == final.total_ms
     assert player.stats.missing_clips == 0
 
+    # Every phrase of the final timeline was made; the timelines laid out on guessed lengths may
+    # have had a few optional phrases more (a time call, the closing minutes).
     made = cache.synthesized
-    assert made == len(final.phrases())
+    assert all(cache.is_ready(t) for t in final.phrases())
+    assert made >= len(final.phrases())
     again = plan_session(routine, cache, rate=routine.voice.rate)
     assert again.pending == []
     assert again.timeline == final
@@ -448,7 +451,7 @@ def test_second_run_synthesizes_nothing(tmp_path: Path) -> None:
     first, _, _, _ = run_fake(routine, RunOptions(history=False, cache_root=root), clock)
     assert first.stats.offers_taken == 1
     assert first.timeline.measured
-    assert first.synthesized == len({*first.timeline.phrases(), paused})
+    assert all(probe.is_ready(t) for t in (*first.timeline.phrases(), paused))
     files = sorted(root.iterdir())
     assert len(files) == first.synthesized
 

@@ -1,0 +1,372 @@
+"""What the coach says and when: the rep model, cues at their moment, rests, and every language."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from voicecoach.routine.loader import load_routine_text
+from voicecoach.routine.model import (
+    LANGUAGES,
+    Circuit,
+    Cue,
+    Cues,
+    Exercise,
+    Reps,
+    Routine,
+    StartsWith,
+    Tempo,
+    WorkKind,
+)
+from voicecoach.timeline.compiler import GO_LEAD_MS, compile_routine
+from voicecoach.timeline.dryrun import to_json
+from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.language import LANGUAGES as TABLES
+from voicecoach.timeline.language import Language, SetCall, language_for
+from voicecoach.timeline.model import Event, EventKind, PhaseKind, Role, Timeline
+
+
+class _Lengths:
+    """Counts last 400 ms, every other phrase 1 s: layouts easy to check by hand."""
+
+    measured = True
+
+    def duration_ms(self, text: str) -> int:
+        return 400 if " " not in text and text.islower() else 1000
+
+
+def exercise(name: str = "Row", **kw: object) -> Exercise:
+    base: dict[str, object] = dict(
+        work=WorkKind.REPS,
+        reps=Reps(4, 4),
+        seconds_ms=None,
+        sets=1,
+        sides=(),
+        tempo=Tempo(2000, 1000, 1000, 2000),
+        rest_ms=60_000,
+        rest_after_ms=30_000,
+        prepare_ms=10_000,
+        side_switch_ms=5_000,
+        countdown_s=3,
+    )
+    base.update(kw)
+    return Exercise(name=name, **base)  # type: ignore[arg-type]
+
+
+def compiled(*items: Exercise | Circuit, language: str = "en") -> Timeline:
+    return compile_routine(Routine("Test", (), tuple(items), (), language=language), _Lengths())
+
+
+def work_events(tl: Timeline, n: int = 0) -> tuple[int, list[Event]]:
+    work = [p for p in tl.phases if p.is_work][n]
+    return work.start_ms, list(tl.events_in(work))
+
+
+# -- the rep -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_with", "count_at", "lower_at"),
+    [
+        # lift 1 s, top 2 s, lower 2 s, bottom 1 s: count at the start, lowering 3 s in
+        pytest.param(StartsWith.LIFT, 0, 3000, id="lift-first"),
+        # lower 2 s, bottom 1 s, lift 1 s, top 2 s: lowering at the start, count 3 s in
+        pytest.param(StartsWith.LOWER, 3000, 0, id="lower-first"),
+    ],
+)
+def test_the_count_is_spoken_as_the_lift_starts_and_the_rep_beep_as_the_lowering_starts(
+    starts_with: StartsWith, count_at: int, lower_at: int
+) -> None:
+    tl = compiled(exercise(starts_with=starts_with))
+    start, events = work_events(tl)
+    first = start + GO_LEAD_MS
+    counts = [e.at_ms - first for e in events if e.role is Role.COUNT]
+    beeps = [e.at_ms - first for e in events if e.kind is EventKind.BEEP and e.text == "rep"]
+    assert counts == [count_at + i * 6000 for i in range(4)]
+    assert beeps == [lower_at + i * 6000 for i in range(4)]
+
+
+def test_before_rep_cues_go_before_the_countdown_and_in_the_pause_at_the_bottom() -> None:
+    """The deadlift: "Big breath, brace." before the countdown, then in the two seconds with the
+    bar on the floor, never inside a rep, and not twice within the repeat gap."""
+    ex = exercise(
+        "Deadlift",
+        reps=Reps(8, 8),
+        tempo=Tempo(2000, 2000, 1000, 1000),
+        starts_with=StartsWith.LIFT,
+        cues=Cues(before_rep=(Cue("Big breath, brace."), Cue("Belly tight."))),
+    )
+    tl = compiled(ex)
+    prepare = next(p for p in tl.phases if p.kind is PhaseKind.PREPARE)
+    said = [e for e in tl.events_in(prepare) if e.kind is EventKind.SPEAK]
+    ticks = [e for e in tl.events_in(prepare) if e.kind is EventKind.BEEP]
+    assert said[-1].text == "Big breath, brace."
+    assert said[-1].end_ms < ticks[0].at_ms
+    start, events = work_events(tl)
+    for e in (e for e in events if e.role is Role.BEFORE_REP):
+        rep_start = start + GO_LEAD_MS + ((e.at_ms - start - GO_LEAD_MS) // 6000 + 1) * 6000
+        assert rep_start - 2000 <= e.at_ms, e
+        assert e.end_ms <= rep_start, e
+    texts = [e.text for e in events if e.role is Role.BEFORE_REP]
+    assert texts[0] == "Belly tight."  # the other one was said just before the countdown
+    assert set(texts) == {"Belly tight.", "Big breath, brace."}
+
+
+def test_during_cues_start_after_the_count_at_the_top_of_the_lift() -> None:
+    ex = exercise(
+        reps=Reps(10, 10),
+        starts_with=StartsWith.LIFT,
+        cues=Cues(during=(Cue("Crack the walnut."), Cue("Elbows back."))),
+    )
+    _start, events = work_events(compiled(ex))
+    counts = [e.at_ms for e in events if e.role is Role.COUNT]
+    during = [e for e in events if e.role is Role.DURING]
+    assert during
+    for e in during:
+        lift = max(c for c in counts if c <= e.at_ms)
+        assert e.at_ms < lift + 3000
+        assert e.end_ms <= lift + 3000
+
+
+def test_finish_is_said_before_the_last_rep() -> None:
+    ex = exercise(starts_with=StartsWith.LIFT, cues=Cues(finish=(Cue("Last one, squeeze."),)))
+    _, events = work_events(compiled(ex))
+    counts = [e for e in events if e.role is Role.COUNT]
+    (finish,) = [e for e in events if e.role is Role.FINISH]
+    assert counts[-2].at_ms < finish.at_ms
+    assert finish.end_ms < counts[-1].at_ms
+
+
+def test_a_cue_too_long_for_the_top_is_said_before_the_set_not_lost() -> None:
+    """The seed's walnut cue in a two-set one-arm row at the default tempo: heard every time
+    it can be, before the sets, never silently dropped."""
+    walnut = "Imagine cracking a walnut between your shoulder blades."
+    ex = exercise(
+        "One-arm row",
+        reps=Reps(10, 10),
+        sets=2,
+        sides=("left", "right"),
+        tempo=Tempo(2000, 0, 2000, 0),
+        starts_with=StartsWith.LIFT,
+        cues=Cues(during=(Cue(walnut), Cue("Pull towards your navel."))),
+    )
+    tl = compile_routine(Routine("Test", (), (ex,), ()), EstimatedDurations())
+    kinds = [tl.phases[e.phase_index].kind for e in tl.events if e.text == walnut]
+    assert kinds
+    assert kinds[0] is PhaseKind.PREPARE
+    assert PhaseKind.WORK not in kinds
+    assert tl.warnings == ()
+
+
+# -- before a set --------------------------------------------------------------------------------
+
+
+def test_prepare_zero_is_lengthened_for_the_setup_cue_and_the_countdown() -> None:
+    ex = exercise(sets=2, prepare_ms=0, cues=Cues(setup=(Cue("Bar over mid-foot."),)))
+    tl = compiled(ex)
+    prepare = next(p for p in tl.phases if p.kind is PhaseKind.PREPARE)
+    events = [(e.at_ms - prepare.start_ms, e.text) for e in tl.events_in(prepare)]
+    assert events == [
+        (0, "Bar over mid-foot."),
+        (1100, "Set 1 of 2."),
+        (2200, "tick"),
+        (3200, "tick"),
+        (4200, "tick"),
+    ]
+    (stretch,) = tl.stretched
+    assert str(stretch) == (
+        "time before Row, set 1 of 2 lengthened from 0.0 s to 5.2 s to fit what must be said"
+    )
+
+
+def test_every_circuit_round_has_a_countdown_even_with_prepare_zero() -> None:
+    a = exercise("Bridge", prepare_ms=0)
+    b = exercise("Plank", work=WorkKind.HOLD, reps=None, seconds_ms=20_000, prepare_ms=0)
+    tl = compiled(
+        Circuit("Core", 3, (a, b), rest_ms=0, rest_between_rounds_ms=30_000, rest_after_ms=0)
+    )
+    for work in (p for p in tl.phases if p.is_work):
+        before = tl.phases[work.index - 1]
+        ticks = [e.at_ms for e in tl.events_in(before) if e.kind is EventKind.BEEP]
+        assert ticks[-3:] == [work.start_ms - 3000, work.start_ms - 2000, work.start_ms - 1000]
+
+
+def test_get_into_position_is_varied_and_replaced_by_the_setup_cue() -> None:
+    plain = [exercise(f"Move {i}", prepare_ms=5_000, rest_after_ms=0) for i in range(3)]
+    tl = compiled(*plain, exercise("Set up", cues=Cues(setup=(Cue("Feet flat."),))))
+    said = [
+        e.text
+        for p in tl.phases
+        if p.kind is PhaseKind.PREPARE
+        for e in tl.events_in(p)
+        if e.role is Role.ENGINE
+    ]
+    assert said == ["Get into position.", "Get set.", "Take your position."]
+
+
+# -- rests ---------------------------------------------------------------------------------------
+
+
+def test_a_long_rest_tells_the_time_left_and_the_next_set() -> None:
+    ex = exercise(sets=2, rest_ms=150_000, weight="40 kg", reps=Reps(8, 10))
+    tl = compiled(ex)
+    rest = next(p for p in tl.phases if p.kind is PhaseKind.REST)
+    said = [
+        (e.at_ms - rest.start_ms, e.text) for e in tl.events_in(rest) if e.role is not Role.BEEP
+    ]
+    assert said == [
+        (500, "Rest, two and a half minutes."),
+        (30_000, "Two minutes left."),
+        (90_000, "One minute left."),
+        (120_000, "30 seconds left."),
+        (140_000, "10 seconds, get ready."),
+        (150_000 - 3000 - 100 - 1000, "Set 2 of 2, 8 to 10 reps, 40 kg."),
+    ]
+
+
+def test_the_rest_before_a_new_exercise_names_it_and_its_first_setup_cue() -> None:
+    nxt = exercise("Deadlift", cues=Cues(setup=(Cue("Bar over mid-foot."), Cue("Hips back."))))
+    tl = compiled(exercise(rest_after_ms=60_000), nxt)
+    rest = next(p for p in tl.phases if p.kind is PhaseKind.REST)
+    said = [e.text for e in tl.events_in(rest) if e.kind is EventKind.SPEAK]
+    assert said[:3] == ["Rest, one minute.", "Next up: Deadlift.", "Bar over mid-foot."]
+    assert said[-1] == "10 seconds left."
+
+
+def test_an_intro_is_said_once_per_exercise_in_a_session() -> None:
+    hang = exercise("Dead Hang", cues=Cues(intro=(Cue("Just hang."),)))
+    tl = compiled(hang, exercise("Row"), hang)
+    assert [e.text for e in tl.events].count("Just hang.") == 1
+
+
+# -- languages -----------------------------------------------------------------------------------
+
+
+def _words(cls: type[Language]) -> set[str]:
+    """The words a language class must set: the base class's annotated class attributes."""
+    return {name for name in inspect.get_annotations(cls) if name != "code"}
+
+
+def test_every_language_has_every_word_and_phrase() -> None:
+    """A language missing a word or a phrase fails here, whatever the others have."""
+    assert set(TABLES) == set(LANGUAGES)
+    for code, table in TABLES.items():
+        cls = type(table)
+        assert table.code == code
+        assert not getattr(cls, "__abstractmethods__", set()), code
+        missing = {w for w in _words(Language) if w not in vars(cls)}
+        assert not missing, (code, missing)
+        assert set(table.phase_names) == set(PhaseKind), code
+        assert set(table.section_names) == {"warmup", "exercises", "cooldown"}, code
+        assert all(table.get_ready), code
+
+
+@pytest.mark.parametrize(
+    ("code", "seconds", "spoken"),
+    [
+        pytest.param("en", 45, "45 seconds", id="en-45"),
+        pytest.param("en", 60, "one minute", id="en-60"),
+        pytest.param("en", 90, "one minute thirty", id="en-90"),
+        pytest.param("en", 150, "two and a half minutes", id="en-150"),
+        pytest.param("en", 180, "three minutes", id="en-180"),
+        pytest.param("de", 90, "eineinhalb Minuten", id="de-90"),
+        pytest.param("de", 150, "zweieinhalb Minuten", id="de-150"),
+        pytest.param("de", 75, "eine Minute fünfzehn", id="de-75"),
+        pytest.param("fr", 60, "une minute", id="fr-60"),
+        pytest.param("fr", 90, "une minute trente", id="fr-90"),
+        pytest.param("fr", 150, "deux minutes et demie", id="fr-150"),
+    ],
+)
+def test_lengths_are_said_as_people_say_them(code: str, seconds: int, spoken: str) -> None:
+    assert language_for(code).duration(seconds * 1000) == spoken
+
+
+@pytest.mark.parametrize(
+    ("code", "numbers"),
+    [
+        pytest.param("en", {21: "twenty-one", 100: "one hundred"}, id="en"),
+        pytest.param("de", {21: "einundzwanzig", 17: "siebzehn"}, id="de"),
+        pytest.param(
+            "fr",
+            {
+                21: "vingt et un",
+                71: "soixante et onze",
+                80: "quatre-vingts",
+                99: "quatre-vingt-dix-neuf",
+            },
+            id="fr",
+        ),
+    ],
+)
+def test_counts_are_words(code: str, numbers: dict[int, str]) -> None:
+    for n, word in numbers.items():
+        assert language_for(code).count(n) == word
+
+
+def test_a_set_call_carries_the_targets_of_a_set() -> None:
+    call = SetCall(2, 4, work=WorkKind.REPS, reps=Reps(8, 10), weight="40 kg", rpe=8.5, rir=2)
+    assert language_for("en").set_call(call) == (
+        "Set 2 of 4, 8 to 10 reps, 40 kg, RPE 8.5, two reps in reserve."
+    )
+    assert language_for("de").set_call(SetCall(1, 3, warmup=True)) == "Aufwärmsatz 1 von 3."
+    assert language_for("fr").set_call(SetCall(1, 1, side="gauche")) == "Côté gauche."
+
+
+@pytest.mark.parametrize("code", ["de", "fr"])
+def test_a_routine_in_another_language_speaks_and_shows_only_that_language(code: str) -> None:
+    ex = exercise("Rudern", sets=2, sides=("links", "rechts"), cues=Cues(setup=(Cue("Los."),)))
+    tl = compiled(
+        ex, exercise("Halten", work=WorkKind.HOLD, reps=None, seconds_ms=40_000), language=code
+    )
+    words, english = language_for(code), language_for("en")
+    english_words = {
+        english.rest_label,
+        english.switch_label,
+        english.done_label,
+        *english.get_ready,
+        english.halfway,
+        english.ten_seconds_left,
+    }
+    assert not english_words & {p.label for p in tl.phases}
+    assert not english_words & set(tl.phrases())
+    assert {p.label for p in tl.phases if p.kind is PhaseKind.REST} == {words.rest_label}
+    assert words.halfway in tl.phrases()
+
+
+def test_french_is_a_routine_language() -> None:
+    routine = load_routine_text(
+        "name: Dos\nlanguage: fr\nexercises: [{name: Rameur, reps: 5, sets: 2}]\n",
+        filename="dos.yaml",
+    )
+    tl = compile_routine(routine, EstimatedDurations())
+    assert "Série 2 sur 2, 5 répétitions." in tl.phrases()
+    assert tl.phases[-1].label == "Séance terminée"
+
+
+def test_the_dry_run_json_keeps_each_sounds_role_and_length() -> None:
+    ex = exercise(
+        "Deadlift",
+        sets=2,
+        starts_with=StartsWith.LIFT,
+        cues=Cues(
+            setup=(Cue("Bar over mid-foot."),),
+            before_rep=(Cue("Brace."),),
+            during=(Cue("Lock out."),),
+            finish=(Cue("Last one."),),
+        ),
+    )
+    routine = Routine("Test", (), (ex,), ())
+    data = to_json(routine, compile_routine(routine, _Lengths()))
+    sounds = [e for e in data["events"] if e["kind"] != "phase"]
+    assert {e["role"] for e in sounds} >= {
+        "count",
+        "setup",
+        "before_rep",
+        "during",
+        "finish",
+        "engine",
+        "set",
+        "beep",
+    }
+    assert all(e["duration_ms"] > 0 for e in sounds)
