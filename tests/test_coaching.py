@@ -217,11 +217,11 @@ def test_a_long_rest_tells_the_time_left_and_the_next_set() -> None:
     ]
     assert said == [
         (500, "Rest, two and a half minutes."),
-        (30_000, "Two minutes left."),
-        (90_000, "One minute left."),
+        (30_000, "2 minutes left."),
+        (90_000, "1 minute left."),
         (120_000, "30 seconds left."),
         (140_000, "10 seconds, get ready."),
-        (150_000 - 3000 - 100 - 1000, "Set 2 of 2, 8 to 10 reps, 40 kg."),
+        (150_000 - 3000 - 100 - 1000, "Set 2 of 2: 8 to 10 reps at 40 kilos."),
     ]
 
 
@@ -307,7 +307,13 @@ def test_counts_are_words(code: str, numbers: dict[int, str]) -> None:
 def test_a_set_call_carries_the_targets_of_a_set() -> None:
     call = SetCall(2, 4, work=WorkKind.REPS, reps=Reps(8, 10), weight="40 kg", rpe=8.5, rir=2)
     assert language_for("en").set_call(call) == (
-        "Set 2 of 4, 8 to 10 reps, 40 kg, RPE 8.5, two reps in reserve."
+        "Set 2 of 4: 8 to 10 reps at 40 kilos. Aim for RPE 8 and a half, two reps in reserve."
+    )
+    assert (
+        language_for("en").set_call(
+            SetCall(2, 3, work=WorkKind.REPS, reps=Reps(5, 5), weight="heavy")
+        )
+        == "Set 2 of 3: 5 reps, heavy."
     )
     assert language_for("de").set_call(SetCall(1, 3, warmup=True)) == "Aufwärmsatz 1 von 3."
     assert language_for("fr").set_call(SetCall(1, 1, side="gauche")) == "Côté gauche."
@@ -340,7 +346,7 @@ def test_french_is_a_routine_language() -> None:
         filename="dos.yaml",
     )
     tl = compile_routine(routine, EstimatedDurations())
-    assert "Série 2 sur 2, 5 répétitions." in tl.phrases()
+    assert "Série 2 sur 2 : 5 répétitions." in tl.phrases()
     assert tl.phases[-1].label == "Séance terminée"
 
 

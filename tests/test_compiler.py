@@ -142,7 +142,7 @@ def test_sets_rest_and_setup_cues_before_the_countdown() -> None:
         (BEEP_MS[Beep.REST] + GAP_MS, "Rest, 40 seconds."),
         (30_000, "10 seconds, get ready."),
         (40_000 - 3000 - GAP_MS - 500 - GAP_MS - 500, "Brace."),
-        (40_000 - 3000 - GAP_MS - 500, "Set 2 of 2, 3 reps."),
+        (40_000 - 3000 - GAP_MS - 500, "Set 2 of 2: 3 reps."),
         (37_000, "tick"),
         (38_000, "tick"),
         (39_000, "tick"),
@@ -279,7 +279,7 @@ def test_german_phrases_and_counts() -> None:
     ]
     assert [e.text for e in tl.events if e.role is Role.COUNT][:3] == ["eins", "zwei", "drei"]
     assert "Pause, 20 Sekunden." in spoken
-    assert "Satz 2 von 2, 3 Wiederholungen." in spoken
+    assert "Satz 2 von 2: 3 Wiederholungen." in spoken
 
 
 def test_dry_run_lines_agree_with_json() -> None:

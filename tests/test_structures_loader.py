@@ -371,7 +371,8 @@ CASES = [
     pytest.param(
         one_circuit("circuit: C\nrounds: 2\nstyle: interval"),
         [
-            "routine.yaml:5:12: 'style' must be one of standard, intervals, got \"interval\"",
+            "routine.yaml:5:12: 'style' must be one of standard, intervals, got \"interval\"; "
+            "did you mean 'intervals'?",
         ],
         id="style-unknown",
     ),

@@ -298,7 +298,8 @@ def test_open_amrap_set_counts_to_the_cap_and_a_timed_one_calls_the_time() -> No
     assert timed.duration_ms == 60_000
     assert said(tl, timed) == ["Halfway.", "Ten seconds left."]
     assert "Push-ups. 1 set, as many reps as possible." in tl.phrases()
-    assert "Squats. 1 set, as many reps as possible in 60 seconds." in tl.phrases()
+    # Lengths are said as people say them: "one minute", not "60 seconds".
+    assert "Squats. 1 set, as many reps as possible in one minute." in tl.phrases()
     assert (
         "open-ended AMRAP sets at their 100-rep cap"
         in header(

@@ -16,7 +16,8 @@ its plan, the list of exercises and their intro cues), a preparation with the co
   Enter (the player says the list again then: the phase's `on_enter`).
 
 Only the engine's own sounds are fixed; the authors' cues go where they fit, as in the compiler,
-and a cue that finds no room is reported.
+and a cue that finds no room is reported. A block's rhythm is its calls ("Rest.", the next name,
+the time left), so they are said every time, even within the compiler's repeat gap.
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ def _work(
                 lo=room.start + length // 2,
                 hi=room.end,
                 placement=Placement.EARLIEST,
+                must=True,
             )
         if length >= TEN_LEFT_MIN_MS:
             c.speak(
@@ -240,6 +242,7 @@ def _work(
                 lo=room.end - 10_000,
                 hi=room.end - GAP_MS,
                 placement=Placement.EARLIEST,
+                must=True,
             )
         finish_lo = room.end - min(length, 10_000)
         work_hi = room.end - min(length // 4, 10_000)
@@ -309,9 +312,19 @@ def _rest(
     hi = (placed[0] if placed else room.end) - GAP_MS
     if call is not None:
         before, text = call
-        c.speak(room, text, Role.ENGINE, lo=room.end - before, hi=hi, placement=Placement.EARLIEST)
+        c.speak(
+            room,
+            text,
+            Role.ENGINE,
+            lo=room.end - before,
+            hi=hi,
+            placement=Placement.EARLIEST,
+            must=True,
+        )
     for text in heads:
-        at = c.speak(room, text, Role.ENGINE, lo=cursor, hi=hi, placement=Placement.EARLIEST)
+        at = c.speak(
+            room, text, Role.ENGINE, lo=cursor, hi=hi, placement=Placement.EARLIEST, must=True
+        )
         if at is not None:
             cursor = at + c.length(text) + GAP_MS
     where = c.where(nxt, place)
@@ -393,6 +406,7 @@ def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> 
         lo=room.start + BEEP_MS[Beep.GO] + GAP_MS,
         hi=room.end - GAP_MS,
         placement=Placement.EARLIEST,
+        must=True,
     )
     left = list(range(60_000, length, 60_000))
     left += [ms for ms in AMRAP_LAST_CALLS_MS if ms < length]
@@ -405,6 +419,7 @@ def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> 
             lo=at,
             hi=min(room.end, at + CALL_SLACK_MS),
             placement=Placement.EARLIEST,
+            must=True,
         )
     c.close_phase(
         PhaseKind.WORK,
