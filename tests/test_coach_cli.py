@@ -78,7 +78,7 @@ def test_show_gives_todays_targets_and_why(pull_day: tuple[Path, Path]) -> None:
     routine, db = pull_day
     assert invoke("show", routine, "--history", db) == (
         "Pull Day\n"
-        "total 8 min 15 s, 5 sets, language en\n"
+        "total 8 min 17 s, 5 sets, language en\n"
         "\n"
         "Exercises:\n"
         "  - Deadlift: 3 x 10 reps, tempo 2-0-2-0, 40 kg, rest 60 s\n"
@@ -88,6 +88,10 @@ def test_show_gives_todays_targets_and_why(pull_day: tuple[Path, Path]) -> None:
         "\n"
         "Muscles: not given\n"
         "Equipment: none\n"
+        "Note: time before Deadlift, set 1 of 3 lengthened from 5.0 s to 6.0 s to fit what must "
+        "be said\n"
+        "Note: time before Plank, set 1 of 2 lengthened from 5.0 s to 5.6 s to fit what must be "
+        "said\n"
     )
     plain = invoke("show", routine, "--history", db, "--no-progress")
     assert "today:" not in plain

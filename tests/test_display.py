@@ -92,4 +92,4 @@ def test_a_german_session_shows_german_words() -> None:
     assert lines[2] == "SATZ     Band Row, Satz 1 von 2"
     assert "Wiederholung 1 von 6, noch " in lines[3]
     assert lines[4] == "danach  Pause"
-    assert lines[-1] == "Tasten: Leertaste Pause · n weiter · b zurück · q beenden"
+    assert lines[-1] == "Tasten: Leertaste Pause · n weiter · b zurück · w Gewicht · q beenden"

@@ -124,7 +124,7 @@ class English(Language):
         if reps is not None:
             work = self.reps(reps)
         elif hold_ms is not None:
-            work = f"hold for {self.duration(hold_ms)}"
+            work = f"hold {self.duration(hold_ms)}"
         else:
             work = self.duration(duration_ms or 0)
         head = f"{sets} sets, " if sets > 1 else ""
