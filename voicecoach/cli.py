@@ -415,7 +415,9 @@ def validate(files: Sequence[str], estimate: bool) -> None:
             continue
         if checked_voice.note is not None:
             _echo(str(checked_voice.note), err=True)
-        timeline, voice = dry_run_timeline(routine, estimate=estimate)
+        # A voice that could not be checked cannot be measured either: estimate then.
+        unchecked = checked_voice.note is not None
+        timeline, voice = dry_run_timeline(routine, estimate=estimate or unchecked)
         _print_warnings(timeline)
         lengths = f"speech lengths measured from {voice}" if voice else "speech lengths estimated"
         _echo(
