@@ -121,7 +121,7 @@ def test_problems_are_located_as_in_routines(config_home: Path, text: str, messa
 
 
 def test_every_problem_is_reported_at_once(config_home: Path) -> None:
-    path = write_settings(config_home, "rate: 10\nvolume: -1\nlanguage: fr\n")
+    path = write_settings(config_home, "rate: 10\nvolume: -1\nlanguage: it\n")
     with pytest.raises(RoutineError) as caught:
         load_settings()
     assert [(p.pos.file, p.pos.line) for p in caught.value.problems] == [
