@@ -199,7 +199,11 @@ class Lines:
 
 @pytest.mark.speech
 @pytest.mark.audio
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT],
+    ids=["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"],
+)
 def test_signal_stops_the_run_with_a_summary_and_status_130(
     alsa_capture: AlsaCapture, tmp_path: Path, signum: signal.Signals
 ) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 from click.shell_completion import CompletionItem
@@ -159,6 +161,51 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
             click.echo(err=True)
 
     return report
+
+
+class _SlowProgress:
+    """Says what a preparation is doing once it has taken more than a second: a bar on a
+    terminal's stderr, else one line. Called as ``(done, total)``, first with 0."""
+
+    def __init__(self, label: str, *, after_s: float = 1.0) -> None:
+        self.label = label
+        self.after_s = after_s
+        self.tty = sys.stderr is not None and sys.stderr.isatty()
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._shown = False
+        self._done = self._total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            self._done, self._total = done, total
+            if self._timer is None and done < total:
+                self._timer = threading.Timer(self.after_s, self._show)
+                self._timer.daemon = True
+                self._timer.start()
+            elif self._shown and self.tty:
+                self._draw()
+            if done >= total:
+                if self._timer is not None:
+                    self._timer.cancel()
+                if self._shown and self.tty:
+                    _echo(err=True)
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._done >= self._total:
+                return
+            self._shown = True
+            if self.tty:
+                self._draw()
+            else:
+                _echo(f"{self.label}: {self._total} phrases...", err=True)
+
+    def _draw(self) -> None:
+        width = 30
+        filled = width * self._done // max(self._total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        _echo(f"\r{self.label} [{bar}] {self._done}/{self._total}", err=True, nl=False)
 
 
 def _history_file_option(f: _F) -> _F:
@@ -353,6 +400,7 @@ def _play(
         notify=_notify,
         interactive=sys.stdin.isatty(),
         live=live,
+        on_prepare=_SlowProgress("preparing speech"),
     )
     _echo(result.summary.line(loaded.language))
     if result.summary.outcome is Outcome.INTERRUPTED:
@@ -712,6 +760,8 @@ def say(
     """
     from voicecoach.session.say import say_once
 
+    if not text.strip():
+        raise click.UsageError("TEXT is empty: give the words to say")
     in_force = _in_force(engine=engine, voice=voice_id, rate=rate, volume=volume, language=language)
     clip = say_once(
         text, language=in_force.language_code, voice=in_force.voice_settings, notify=_notify
@@ -983,6 +1033,57 @@ def _render_progress() -> Iterator[tuple[Any, Any]]:
         yield on_synthesis, on_render
 
 
+class _Outlet:
+    """Standard output that may go away mid-session (``| head -1``, a closed terminal): once a
+    write finds the reader gone, the rest is dropped and the workout goes on with sound."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def isatty(self) -> bool:
+        return not self.gone and self.stream.isatty()
+
+    def _drop(self) -> None:
+        self.gone = True
+        # Python flushes standard output once more at exit: let that go nowhere, quietly.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _standard_streams() -> None:
+    """Closed standard streams (``<&-``, ``>&-``) become /dev/null, before anything else takes
+    their file descriptors; standard output survives a reader that goes away."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole process
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stdout = cast(TextIO, _Outlet(sys.stdout))
+
+
 def main() -> None:
     """The console entry point."""
+    _standard_streams()
     cli(prog_name="voicecoach")

@@ -170,8 +170,12 @@ def plan_session(
     *,
     rate: int,
     start: Callable[[Timeline], int] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    """Steps 1 to 3 of the module's docstring: a timeline that can start speaking now."""
+    """Steps 1 to 3 of the module's docstring: a timeline that can start speaking now.
+
+    `on_progress(done, total)` follows step 2, the only one that waits for the engine (long when
+    the first phrases are long, an intro of a thousand words, say)."""
     estimate = EstimatedDurations(rate)
     rough = compile_routine(routine, ReadyOrEstimated(cache, estimate))
     start_phase = start(rough) if start is not None else 0
@@ -181,7 +185,7 @@ def plan_session(
         for e in rough.events_in(p)
         if e.kind is EventKind.SPEAK
     ]
-    cache.ensure(first)
+    cache.ensure(first, on_progress=on_progress)
     durations = ReadyOrEstimated(cache, estimate)
     provisional = compile_routine(routine, durations)
     if durations.measured:

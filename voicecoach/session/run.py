@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from voicecoach.beeps import DEFAULT_BEEPS_DB, Beep, levelled_beeps
 from voicecoach.clip import Clip
 from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
+from voicecoach.outcome import Outcome
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import Finisher, open_speech, plan_session
 from voicecoach.speech.engine import SpeechCacheError
@@ -37,22 +38,30 @@ if TYPE_CHECKING:
     from voicecoach.speech.cache import PhraseCache
 
 
+#: The signals that stop a session the way Ctrl-C does: a kill, a closed terminal, Ctrl-\\.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
+
+
 @contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """While active, SIGTERM stops the session the way Ctrl-C does."""
+def signals_as_interrupt() -> Iterator[None]:
+    """While active, SIGTERM, SIGHUP and SIGQUIT stop the session the way Ctrl-C does (with a
+    summary and the history row ended), instead of killing the process where it stands."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 class HistoryRecorder:
@@ -151,12 +160,15 @@ def run_routine(
     live: bool,
     clock: Clock | None = None,
     sink: Sink | None = None,
+    on_prepare: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Play `routine` out loud in real time; return how it ended.
 
     `notify` gets the one-time messages (a missing part, history turned off); `interactive` says
     whether standard input is a terminal to read keys from, `live` whether to draw the live panel
-    rather than plain lines on `out`. `clock` and `sink` are for tests and benchmarks.
+    rather than plain lines on `out`. `on_prepare(done, total)` follows the phrases made before
+    the session can start. A signal (or Ctrl-C) while they are made records the session as
+    interrupted and raises KeyboardInterrupt. `clock` and `sink` are for tests and benchmarks.
     """
     voice = options.voice or routine.voice
     with contextlib.ExitStack() as resources:
@@ -176,24 +188,39 @@ def run_routine(
             from voicecoach.history.progression import todays_routine
 
             routine = todays_routine(routine, store, resuming=resumes)
-        timeline, start_phase, finisher = _plan(
-            routine, voice.rate, cache, _start_chooser(routine, options, done_sets)
-        )
+
+        def start_session() -> int | None:
+            return recorder.start_session(
+                routine_name=routine.name,
+                routine_path=str(routine.source.resolve()) if routine.source else None,
+                content_hash=_hash(routine),
+                started_at=_now(),
+                resumes=resumes,
+                program=options.program,
+                program_slot=options.program_slot,
+            )
+
+        with signals_as_interrupt():
+            try:
+                timeline, start_phase, finisher = _plan(
+                    routine,
+                    voice.rate,
+                    cache,
+                    _start_chooser(routine, options, done_sets),
+                    on_prepare,
+                )
+            except KeyboardInterrupt:
+                # Stopped while the speech was being prepared: a session, interrupted at once.
+                stopped = start_session()
+                recorder.end_session(stopped, status=Outcome.INTERRUPTED, ended_at=_now())
+                raise
         if finisher is None:
             # Exact lengths: say now what did not fit. Otherwise the final timeline says it.
             for warning in timeline.warnings:
                 notify(str(warning))
         display = _open_display(timeline, routine, out, live=live)
         resources.callback(display.close)
-        session_id = recorder.start_session(
-            routine_name=routine.name,
-            routine_path=str(routine.source.resolve()) if routine.source else None,
-            content_hash=_hash(routine),
-            started_at=_now(),
-            resumes=resumes,
-            program=options.program,
-            program_slot=options.program_slot,
-        )
+        session_id = start_session()
         player = _player(
             timeline,
             routine,
@@ -271,12 +298,13 @@ def _plan(
     rate: int,
     cache: PhraseCache | None,
     start: Callable[[Timeline], int],
+    on_prepare: Callable[[int, int], None] | None,
 ) -> tuple[Timeline, int, Finisher | None]:
     """The timeline to start with, its first phase, and what finishes the speech meanwhile."""
     if cache is None:
         timeline = compile_routine(routine, EstimatedDurations(rate))
         return timeline, start(timeline), None
-    plan = plan_session(routine, cache, rate=rate, start=start)
+    plan = plan_session(routine, cache, rate=rate, start=start, on_progress=on_prepare)
     finisher = Finisher(routine, cache, plan.pending) if plan.pending else None
     return plan.timeline, plan.start_phase, finisher
 
@@ -337,7 +365,7 @@ def _play(
     keys_context: contextlib.AbstractContextManager[Keys] = (
         TerminalKeys() if interactive else contextlib.nullcontext(NoKeys())
     )
-    with sigterm_as_interrupt(), keys_context as keys:
+    with signals_as_interrupt(), keys_context as keys:
         player.keys = keys
         if finisher is not None:
             finisher.start(player)

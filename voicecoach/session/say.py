@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from voicecoach.clip import Clip
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import open_speech
-from voicecoach.session.run import sigterm_as_interrupt
+from voicecoach.session.run import signals_as_interrupt
 
 if TYPE_CHECKING:
     from voicecoach.playback.clock import Clock
@@ -35,7 +35,7 @@ def say_once(
     sink = sink if sink is not None else open_audio_sink()
     clock = clock or MonotonicClock()
     try:
-        with sigterm_as_interrupt():
+        with signals_as_interrupt():
             sink.play(clip)
             clock.wait_until(clock.now() + clip.duration_ms / 1000)
     finally:

@@ -136,9 +136,12 @@ class PhraseCache:
         """Make every phrase of `texts` that is missing, in the order given; return how many.
 
         Put the phrases needed first at the front: each becomes available to :meth:`get` as soon
-        as it is made. `on_progress(done, total)` is called after each distinct phrase.
+        as it is made. `on_progress(done, total)` is called before the first phrase (with 0) and
+        after each distinct phrase.
         """
         todo = list(dict.fromkeys(texts))
+        if on_progress is not None and todo:
+            on_progress(0, len(todo))
         made = 0
         for done, text in enumerate(todo, 1):
             if self.get(text) is None:

@@ -123,7 +123,13 @@ class WorkerProcess:
                 return self._reply(proc, timeout)  # it died: the reader has the end
             if self.after_send is not None:
                 self.after_send(self, request)
-            return self._reply(proc, timeout)
+            try:
+                return self._reply(proc, timeout)
+            except KeyboardInterrupt:
+                # Its answer would be read as the next request's: that one starts a new child.
+                self._proc = None
+                _stop(proc)
+                raise
 
     def close(self) -> None:
         """Stop the child (it also stops by itself when this process ends)."""
