@@ -81,6 +81,11 @@ def test_a_signal_while_speech_is_prepared_records_an_interrupted_session(
     assert session.ended_at is not None
 
 
+def messages(stderr: str) -> list[str]:
+    """What a child said on stderr, without the progress of a slow start (on a busy machine)."""
+    return [line for line in stderr.splitlines() if not line.startswith("preparing speech")]
+
+
 def run_shell(capture: AlsaCapture, tmp_path: Path, line: str) -> subprocess.CompletedProcess[str]:
     """`line` in bash, with ROUTINE and VOICECOACH set; its status is voicecoach's."""
     env = env_for(capture, tmp_path)
@@ -113,7 +118,7 @@ def test_the_workout_goes_on_whatever_becomes_of_the_standard_streams(
     alsa_capture: AlsaCapture, tmp_path: Path, line: str
 ) -> None:
     done = run_shell(alsa_capture, tmp_path, line)
-    assert (done.returncode, done.stderr) == (0, "")
+    assert (done.returncode, messages(done.stderr)) == (0, [])
     plan = run_shell(alsa_capture, tmp_path, '$VOICECOACH run "$ROUTINE" --dry-run --json')
     sounds = [e for e in json.loads(plan.stdout)["events"] if e["kind"] in ("speak", "beep")]
     assert len(alsa_capture.played()) == len(sounds)
