@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -376,3 +377,42 @@ def test_the_dry_run_json_keeps_each_sounds_role_and_length() -> None:
         "beep",
     }
     assert all(e["duration_ms"] > 0 for e in sounds)
+
+
+def test_captions_of_a_german_session_label_its_phases_in_german(tmp_path: Path) -> None:
+    from voicecoach.render.captions import write_captions
+
+    tl = compiled(exercise("Rudern", sets=2), language="de")
+    path = tmp_path / "session.vtt"
+    write_captions(tl, path)
+    text = path.read_text(encoding="utf-8")
+    assert "Pause" in text
+    assert "Rudern: bereit machen" in text
+    assert "Training beendet" in text
+    assert "Rest" not in text
+    assert "get ready" not in text
+
+
+@pytest.mark.speech
+def test_validate_warns_about_the_cues_the_run_warns_about(tmp_path: Path) -> None:
+    """Both measure phrase lengths from the routine's voice: the same warnings, and validate
+    says which lengths it used."""
+    from click.testing import CliRunner
+
+    from voicecoach.cli import cli
+
+    path = tmp_path / "fast.yaml"
+    path.write_text(
+        "name: Fast\nexercises:\n  - name: Row\n    reps: 6\n    tempo: 0.5-0-0.5-0\n"
+        "    cues: {finish: This finish cue is much too long for so quick a rep.}\n",
+        encoding="utf-8",
+    )
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["validate", str(path)], env=env)
+    dry = runner.invoke(cli, ["run", str(path), "--dry-run"], env=env)
+    assert checked.exit_code == 0, checked.output
+    warnings = [line for line in checked.stderr.splitlines() if "warning: cue" in line]
+    assert warnings
+    assert warnings == [line for line in dry.stderr.splitlines() if "warning: cue" in line]
+    assert "speech lengths measured from" in checked.stdout
