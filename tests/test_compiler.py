@@ -20,10 +20,11 @@ from voicecoach.routine.model import (
     Tempo,
     WorkKind,
 )
-from voicecoach.timeline.compiler import GAP_MS, GO_LEAD_MS, compile_routine
+from voicecoach.timeline.compiler import GO_LEAD_MS, compile_routine
 from voicecoach.timeline.dryrun import format_lines, format_text, to_json
 from voicecoach.timeline.durations import EstimatedDurations
 from voicecoach.timeline.model import EventKind, PhaseKind, Role, Timeline
+from voicecoach.timeline.room import GAP_MS
 
 
 def exercise(name: str = "Band row", **kw: object) -> Exercise:

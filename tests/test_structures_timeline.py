@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from voicecoach.beeps import BEEP_MS, Beep
 from voicecoach.routine.loader import load_routine_text
 from voicecoach.routine.model import AMRAP_CAP, Routine
-from voicecoach.timeline.compiler import GAP_MS, compile_routine
+from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.dryrun import header, to_json
 from voicecoach.timeline.model import (
     Amrap,
@@ -23,6 +23,7 @@ from voicecoach.timeline.model import (
     set_key,
 )
 from voicecoach.timeline.overview import format_overview
+from voicecoach.timeline.room import GAP_MS
 from voicecoach.timeline.seek import resume_start
 
 

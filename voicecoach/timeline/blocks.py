@@ -27,15 +27,14 @@ from voicecoach.routine.model import Circuit, CircuitStyle, Exercise, Section, W
 from voicecoach.timeline.compiler import (
     ANNOUNCE_TAIL_MS,
     DURING_EVERY_MS,
-    GAP_MS,
     HALFWAY_MIN_MS,
     TEN_LEFT_MIN_MS,
     BlockPlace,
-    Placement,
     _Compiler,
     _Say,
 )
 from voicecoach.timeline.model import Amrap, Block, EventKind, PhaseKind, Role, SetPlace
+from voicecoach.timeline.room import GAP_MS, Placement
 from voicecoach.timeline.targets import amrap_kind
 
 #: The time before the end of an EMOM rest at which "10 seconds." is said.

@@ -24,8 +24,7 @@ The rules a person can hear (docs/routine-format.md, "What is said, and when"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 
 from voicecoach.beeps import BEEP_MS, Beep
 from voicecoach.routine.model import (
@@ -55,6 +54,7 @@ from voicecoach.timeline.model import (
     Stretch,
     Timeline,
 )
+from voicecoach.timeline.room import GAP_MS, Placement, Room
 from voicecoach.timeline.targets import (
     amrap_kind,
     announcement,
@@ -64,8 +64,6 @@ from voicecoach.timeline.targets import (
     target_of,
 )
 
-#: Silence kept between any two sounds.
-GAP_MS = 100
 #: From the start of a work phase (the "go" beep) to the first repetition.
 GO_LEAD_MS = 500
 #: Silence at the end of an announcement before the next phase.
@@ -100,69 +98,6 @@ class BlockPlace:
 
 #: The place of a phase that belongs to no set (announcements, rests between exercises).
 _NO_SET = SetPlace()
-
-
-class Placement(Enum):
-    """Where in its allowed stretch a phrase goes when there is a choice."""
-
-    EARLIEST = "earliest"
-    LATEST = "latest"
-    NEAREST = "nearest"
-
-
-@dataclass
-class _Room:
-    """The sounds already placed in one phase, and the free room between them."""
-
-    start: int
-    end: int
-    taken: list[tuple[int, int]] = field(default_factory=list)
-
-    def fits(self, at: int, length: int) -> bool:
-        # The next phase may start with a sound of its own: keep the gap before it too.
-        if at < self.start or at + length > self.end - GAP_MS:
-            return False
-        return all(at + length + GAP_MS <= s or at >= e + GAP_MS for s, e in self.taken)
-
-    def take(self, at: int, length: int) -> None:
-        self.taken.append((at, at + length))
-        self.taken.sort()
-
-    def gaps(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Free stretches inside [lo, hi], already shrunk by GAP_MS next to taken sounds."""
-        out: list[tuple[int, int]] = []
-        cursor = max(lo, self.start)
-        limit = min(hi, self.end - GAP_MS)
-        for s, e in self.taken:
-            if e + GAP_MS <= cursor:
-                continue
-            if s - GAP_MS > cursor:
-                out.append((cursor, min(s - GAP_MS, limit)))
-            cursor = max(cursor, e + GAP_MS)
-            if cursor >= limit:
-                break
-        if cursor < limit:
-            out.append((cursor, limit))
-        return [(a, b) for a, b in out if b > a]
-
-    def find(self, length: int, lo: int, hi: int, placement: Placement, target: int) -> int | None:
-        """A start for `length` inside [lo, hi], by `placement`; None if there is no room."""
-        spans = [(a, b) for a, b in self.gaps(lo, hi) if b - a >= length]
-        if not spans:
-            return None
-        if placement is Placement.EARLIEST:
-            return spans[0][0]
-        if placement is Placement.LATEST:
-            return spans[-1][1] - length
-        best: int | None = None
-        for a, b in spans:
-            at = min(max(target, a), b - length)
-            if best is None or abs(at - target) < abs(best - target):
-                best = at
-        return best
-
-    def largest(self, lo: int, hi: int) -> int:
-        return max((b - a for a, b in self.gaps(lo, hi)), default=0)
 
 
 @dataclass
@@ -218,7 +153,7 @@ class _Compiler:
         return max(1, self.durations.duration_ms(text))
 
     def _add(
-        self, room: _Room, at: int, kind: EventKind, text: str, length: int, role: Role
+        self, room: Room, at: int, kind: EventKind, text: str, length: int, role: Role
     ) -> None:
         room.take(at, length)
         self.events.append(Event(at, kind, text, length, role, len(self.phases)))
@@ -229,14 +164,14 @@ class _Compiler:
         """Whether `text` is said within REPEAT_GAP_MS of `at` (before or after)."""
         return any(abs(at - s) < REPEAT_GAP_MS for s in self.spoken.get(text, ()))
 
-    def beep(self, room: _Room, beep: Beep, at: int) -> bool:
+    def beep(self, room: Room, beep: Beep, at: int) -> bool:
         length = BEEP_MS[beep]
         if not room.fits(at, length):
             return False
         self._add(room, at, EventKind.BEEP, beep.value, length, Role.BEEP)
         return True
 
-    def speak_at(self, room: _Room, text: str, at: int, role: Role) -> bool:
+    def speak_at(self, room: Room, text: str, at: int, role: Role) -> bool:
         length = self.length(text)
         if not room.fits(at, length):
             return False
@@ -245,7 +180,7 @@ class _Compiler:
 
     def speak(
         self,
-        room: _Room,
+        room: Room,
         text: str,
         role: Role,
         *,
@@ -266,7 +201,7 @@ class _Compiler:
 
     def speak_cue(
         self,
-        room: _Room,
+        room: Room,
         cue: Cue,
         role: Role,
         *,
@@ -303,13 +238,13 @@ class _Compiler:
 
     # -- phases ------------------------------------------------------------------------------
 
-    def open_phase(self, length: int) -> _Room:
-        return _Room(self.t, self.t + length)
+    def open_phase(self, length: int) -> Room:
+        return Room(self.t, self.t + length)
 
     def close_phase(
         self,
         kind: PhaseKind,
-        room: _Room,
+        room: Room,
         label: str,
         section: Section,
         *,
@@ -358,7 +293,7 @@ class _Compiler:
         """Room the end-of-work beep takes at the start of the next phase (0 after no work)."""
         return BEEP_MS[Beep.REST] + GAP_MS if self.after_work() else 0
 
-    def boundary(self, room: _Room, rest: bool) -> int:
+    def boundary(self, room: Room, rest: bool) -> int:
         """Beep the end of work if the previous phase was work; returns where speech may start."""
         if not self.after_work():
             return room.start
@@ -490,7 +425,7 @@ class _Compiler:
             self.place_say(room, say, lo=cursor, hi=hi, must=False, where=where)
         self.close_phase(kind, room, label, section, exercise=exercise, place=place, block=block)
 
-    def head(self, room: _Room, head: Sequence[_Say], cursor: int, *, must: bool) -> int:
+    def head(self, room: Room, head: Sequence[_Say], cursor: int, *, must: bool) -> int:
         """The phrases that open a phase, one after the other; returns where the room after
         them starts."""
         for say in head:
@@ -508,7 +443,7 @@ class _Compiler:
         return cursor
 
     def place_say(
-        self, room: _Room, say: _Say, *, lo: int, hi: int, must: bool, where: str
+        self, room: Room, say: _Say, *, lo: int, hi: int, must: bool, where: str
     ) -> int | None:
         if say.cue is not None:
             return self.speak_cue(
@@ -525,7 +460,7 @@ class _Compiler:
             room, say.text, say.role, lo=lo, hi=hi, placement=Placement.LATEST, must=must
         )
 
-    def time_calls(self, room: _Room, *, lo: int, get_ready: bool) -> None:
+    def time_calls(self, room: Room, *, lo: int, get_ready: bool) -> None:
         """Time left in a rest of TALKING_REST_MS or more: each whole minute, 30 s, and 10 s
         ("10 seconds, get ready" when a set follows); when none of those find room, the first
         ten seconds that do."""
@@ -641,7 +576,7 @@ class _Compiler:
 
     def reps(
         self, exercise: Exercise, plan: _Plan, where: str, count: int, *, finish: bool
-    ) -> tuple[_Room, list[tuple[int, int]]]:
+    ) -> tuple[Room, list[tuple[int, int]]]:
         """`count` paced reps; returns the room and the stretches where `during` cues may
         start. The `finish` cue is said unless the last rep is not known in advance."""
         t = exercise.tempo
@@ -673,7 +608,7 @@ class _Compiler:
         tops = [(lift, lift + t.concentric_ms + t.top_ms) for lift in lifts]
         return room, tops
 
-    def finish(self, room: _Room, cue: Cue, lifts: list[int], where: str) -> None:
+    def finish(self, room: Room, cue: Cue, lifts: list[int], where: str) -> None:
         """Before the last count: between the count before it and the last (for reps that start
         with the lowering, that includes the last lowering); failing that, right after the last
         count, while the last rep is still under way."""
@@ -697,7 +632,7 @@ class _Compiler:
 
     def timed(
         self, exercise: Exercise, length: int, where: str
-    ) -> tuple[_Room, list[tuple[int, int]]]:
+    ) -> tuple[Room, list[tuple[int, int]]]:
         """A hold or continuous work of `length`, with "halfway", "ten seconds left" and the
         finish cue."""
         room = self.open_phase(length)
@@ -738,7 +673,7 @@ class _Compiler:
 
     def during(
         self,
-        room: _Room,
+        room: Room,
         exercise: Exercise,
         cues: Sequence[Cue],
         tops: list[tuple[int, int]],
@@ -758,7 +693,7 @@ class _Compiler:
 
     def in_turn(
         self,
-        room: _Room,
+        room: Room,
         exercise: Exercise,
         kind: str,
         cues: Sequence[Cue],
