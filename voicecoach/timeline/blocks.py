@@ -23,7 +23,7 @@ the time left), so they are said every time, even within the compiler's repeat g
 from __future__ import annotations
 
 from voicecoach.beeps import BEEP_MS, Beep
-from voicecoach.routine.model import Circuit, CircuitStyle, Exercise, Section, WorkKind
+from voicecoach.routine.model import Circuit, CircuitStyle, Exercise, Section, StartsWith, WorkKind
 from voicecoach.timeline.compiler import (
     ANNOUNCE_TAIL_MS,
     DURING_EVERY_MS,
@@ -200,9 +200,15 @@ def _work(
     call_at = c.t + BEEP_MS[Beep.GO] + GAP_MS
     call_ms = c.length(call)
     reps = target.reps.high if target.reps and not amrap else None
+    tempo = ex.tempo
+    lifts: list[int] = []
     if reps is not None and paced:
         lead = BEEP_MS[Beep.GO] + GAP_MS + call_ms + GAP_MS
-        length = lead + reps * ex.tempo.rep_ms
+        # The rep model of the compiler: each count as the lifting part starts.
+        offset = 0 if ex.starts_with is StartsWith.LIFT else tempo.eccentric_ms + tempo.bottom_ms
+        lifts = [c.t + lead + i * tempo.rep_ms + offset for i in range(reps)]
+        last_count = lifts[-1] + c.length(c.say.count(reps)) + GAP_MS - c.t
+        length = max(lead + reps * tempo.rep_ms, last_count)
     else:
         lead = 0
         work_ms = ex.work_ms
@@ -212,16 +218,22 @@ def _work(
     c.beep(room, Beep.GO, room.start)
     c.speak_at(room, call, call_at, Role.ENGINE)
     work_lo, work_hi = call_at + call_ms + GAP_MS, room.end
-    if reps is not None and paced:
-        rep_ms = ex.tempo.rep_ms
-        turn = ex.tempo.eccentric_ms + ex.tempo.bottom_ms
-        starts = [room.start + lead + i * rep_ms for i in range(reps)]
-        for i, at in enumerate(starts):
+    if lifts:
+        for i, at in enumerate(lifts):
             c.speak_at(room, c.say.count(i + 1), at, Role.COUNT)
-            if 0 < turn < rep_ms:
-                c.beep(room, Beep.REP, at + turn)
-        finish_lo = starts[-1]
-        work_hi = starts[-1]
+        up = tempo.concentric_ms + tempo.top_ms
+        if tempo.eccentric_ms > 0 and up > 0:
+            # The `rep` beep as the lowering starts, after the lift and the top pause.
+            lift_first = ex.starts_with is StartsWith.LIFT
+            for at in lifts:
+                lower = at + up if lift_first else at - tempo.eccentric_ms - tempo.bottom_ms
+                if lower >= room.start + lead:
+                    c.beep(room, Beep.REP, lower)
+        if ex.cues.finish:
+            c.finish(room, c.rotate(ex, "finish", ex.cues.finish), lifts, where)
+        during = c.plan(ex).during
+        if during:
+            c.during(room, ex, during, [(at, at + up) for at in lifts], where)
     elif reps is None:
         if length >= HALFWAY_MIN_MS:
             c.speak(
@@ -247,7 +259,7 @@ def _work(
         work_hi = room.end - min(length // 4, 10_000)
     else:
         finish_lo = room.start + length // 2
-    if ex.cues.finish:
+    if ex.cues.finish and not lifts:
         cue = c.rotate(ex, "finish", ex.cues.finish)
         c.speak_cue(
             room,
@@ -258,7 +270,7 @@ def _work(
             placement=Placement.LATEST if reps is None else Placement.EARLIEST,
             where=f"the last seconds of {where}",
         )
-    if ex.cues.during and work_hi > work_lo:
+    if ex.cues.during and work_hi > work_lo and not lifts:
         span = work_hi - work_lo
         count = max(1, round(span / DURING_EVERY_MS))
         for i in range(count):
