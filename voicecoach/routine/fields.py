@@ -97,6 +97,8 @@ ROUNDS_RANGE = (1, 20)
 RATE_RANGE = (80, 400)
 NAME_MAX = 80
 WEIGHT_MAX = 40
+#: The longest cue, in characters: a phrase said in passing, not a speech.
+CUE_MAX = 300
 SIDES_MAX = 4
 
 _TEMPO_PART = r"\s*(\d+(?:\.\d+)?)\s*"
@@ -638,6 +640,12 @@ class Checker:
                     )
                 elif not item.value.strip():
                     self.problem(item.pos, "a cue cannot be empty")
+                elif len(item.value.strip()) > CUE_MAX:
+                    self.problem(
+                        item.pos,
+                        f"a cue must be at most {CUE_MAX} characters (it is said in passing), "
+                        f"got {len(item.value.strip()):,}; split it, or put it in 'notes'",
+                    )
                 elif self.readable(item, kind) and self.visible(item, kind, item.value.strip()):
                     cues.append(Cue(" ".join(item.value.split()), item.pos))
             out[kind] = tuple(cues)

@@ -108,6 +108,8 @@ _ENGINE_TEMPO = _engine_tempo()
 _DEFAULT_CIRCUIT_REST_MS = 0
 #: How many unknown `use` ids get a "did you mean" (each costs a look at every library id).
 MAX_SUGGESTIONS = 25
+#: The longest voice id, in characters.
+VOICE_ID_MAX = 200
 #: The longest session a routine may describe, counting only its work, rests and pauses.
 MAX_SESSION_MS = 12 * 3600 * 1000
 #: The most sets a session may hold, each side of a set and each round of a circuit counted.
@@ -322,7 +324,7 @@ class _RoutineBuilder:
             )
             return Voice()
         found = {k: v for k, (_, v) in check.keys(node, VOICE).items()}
-        voice_id = check.text(found["id"], "id") if "id" in found else None
+        voice_id = check.text(found["id"], "id", max_len=VOICE_ID_MAX) if "id" in found else None
         rate = check.whole(found["rate"], "rate", RATE_RANGE) if "rate" in found else None
         volume = check.fraction(found["volume"], "volume") if "volume" in found else None
         engine = check.text(found["engine"], "engine") if "engine" in found else None
