@@ -203,6 +203,7 @@ def test_program_report_exactly(tmp_path: Path) -> None:
         "Full body, twice a week\n"
         "2 sessions a week, in turn: 1. Full Body A (full-body-a), 2. Full Body B (full-body-b)\n"
         "\n"
+        "Last week (2026-W44): 1 of 2 done, 1 missed\n"
         "This week (2026-W45): 2 of 2 done, the week's plan is done\n"
         "  Mon 2026-11-02 18:00  2. Full Body B  completed, 4 sets\n"
         "  Wed 2026-11-04 18:00  1. Full Body A  quit, 4 sets\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from voicecoach.errors import UsageError
@@ -81,21 +81,34 @@ def format_program(
     )
     week_start = monday(now.date())
     year, week, _ = week_start.isocalendar()
-    this_week = [
+    mine = [
         (s, slot)
         for s in reversed(sessions)
-        if week_start <= s.started_at.date() <= now.date()
-        and (slot := slot_of(played_from([s])[0], program.name, names)) is not None
+        if (slot := slot_of(played_from([s])[0], program.name, names)) is not None
     ]
+    this_week = [(s, slot) for s, slot in mine if week_start <= s.started_at.date() <= now.date()]
     done = sum(1 for s, _ in this_week if s.sets_done > 0)
     due = max(0, program.per_week - done)
     lines = [
         program.name,
         f"{program.per_week} session{'s' if program.per_week != 1 else ''} a week, in turn: {turn}",
         "",
-        f"This week ({year}-W{week:02d}): {done} of {program.per_week} done, "
-        + (f"{due} due" if due else "the week's plan is done"),
     ]
+    last_start = week_start - timedelta(weeks=1)
+    if any(s.started_at.date() < week_start for s, _ in mine):
+        last = sum(
+            1 for s, _ in mine if last_start <= s.started_at.date() < week_start and s.sets_done
+        )
+        missed = max(0, program.per_week - last)
+        last_year, last_week, _ = last_start.isocalendar()
+        lines.append(
+            f"Last week ({last_year}-W{last_week:02d}): {last} of {program.per_week} done"
+            + (f", {missed} missed" if missed else "")
+        )
+    lines.append(
+        f"This week ({year}-W{week:02d}): {done} of {program.per_week} done, "
+        + (f"{due} due" if due else "the week's plan is done")
+    )
     for s, slot in this_week:
         lines.append(
             f"  {s.started_at.strftime('%a %Y-%m-%d %H:%M')}  {slot + 1}. {s.routine_name}  "
