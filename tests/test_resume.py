@@ -208,10 +208,10 @@ def test_a_resumed_session_stopped_again_resumes_from_both(
 
 
 @pytest.mark.speech
-def test_resume_without_an_interrupted_session_is_refused(
+def test_resume_after_the_file_changed_says_so_and_how_to_go_on(
     db: Path, routine_file: Path, speech_cache: Path
 ) -> None:
-    """Nothing interrupted, or interrupted in another revision of the file: exit status 2."""
+    """Interrupted in another revision of the file: exit status 2, the reason, the way on."""
     options = RunOptions(resume=True, plain=True, history_path=db, cache_root=speech_cache)
     interrupted_session(db, routine_file, (ROW_1,), digest="0" * 64)
 
@@ -220,11 +220,27 @@ def test_resume_without_an_interrupted_session_is_refused(
 
     assert caught.value.exit_code == 2
     assert str(caught.value) == (
-        "no interrupted session of 'Quick Test' to resume "
-        "('voicecoach history' lists past sessions)"
+        "'Quick Test' has changed since its interrupted session 1 (2024-03-13 18:00), so its "
+        "sets may no longer line up: --resume carries on an unchanged routine only. To go on "
+        "anyway, start at the exercise you stopped in with --start-at 'Band Row'"
     )
     with HistoryStore.open(db) as store:
         assert len(store.recent_sessions(10)) == 1
+
+
+@pytest.mark.speech
+def test_resume_without_a_history_is_refused_and_makes_none(
+    tmp_path: Path, routine_file: Path, speech_cache: Path
+) -> None:
+    db = tmp_path / "nothing-yet" / "history.sqlite3"
+    options = RunOptions(resume=True, plain=True, history_path=db, cache_root=speech_cache)
+
+    with pytest.raises(UsageError) as caught:
+        play(routine_file, options)
+
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == f"nothing to resume: there is no workout history at {db} yet"
+    assert not db.parent.exists()
 
 
 @pytest.mark.speech

@@ -326,7 +326,7 @@ def _today(loaded: Any, history_path: Path | None, *, progress: bool) -> Any:
 
     if not progress or not any(e.progress for e in loaded.all_exercises()):
         return loaded
-    store = open_existing(history_path)
+    store = open_existing(history_path, read_only=True)
     if store is None:
         return loaded
     with store:
@@ -574,7 +574,7 @@ def next_(program: str | None, play: _PlayArgs) -> None:
     from voicecoach.session.program import choose_program, next_session
 
     path = _in_force(history=play.history_path).history_path
-    store = None if play.no_history else open_existing(path)
+    store = None if play.no_history else open_existing(path, read_only=True)
     try:
         plan = choose_program(program, store)
         upcoming = next_session(plan, store, progress=False)

@@ -188,7 +188,7 @@ def format_exercise_stats(st: ExerciseStats, *, width: int = 60) -> str:
 def exercise_report(path: Path | None, name: str, *, width: int = 60) -> str:
     """`voicecoach stats --exercise NAME`; the history is only read, never created."""
     path = default_path() if path is None else path
-    store = open_existing(path)
+    store = open_existing(path, read_only=True)
     if store is None:
         return f"No workouts recorded yet: there is no history at {path}."
     with store:

@@ -412,7 +412,7 @@ def history_report(
     from voicecoach.history.export import sets_csv
 
     path = default_path() if path is None else path
-    store = open_existing(path)
+    store = open_existing(path, read_only=True)
     if store is None:
         return sets_csv([]) if as_csv else "[]" if as_json else _no_history(path)
     with store:
@@ -446,7 +446,7 @@ def stats_report(
     file at all, nothing is created: the text says so, and the JSON holds empty weeks.
     """
     path = default_path() if path is None else path
-    store = open_existing(path)
+    store = open_existing(path, read_only=True)
     if store is None:
         if not as_json:
             return _no_history(path)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -164,9 +165,12 @@ class SessionRecord:
 
     @property
     def duration_s(self) -> float:
-        """Seconds from the start to the end, or to the last set when the session never ended."""
+        """Seconds from the start to the end, or to the last set when the session never ended
+        (0 when a time in the file cannot be read)."""
         end = self.ended_at or self.last_set_at
-        return max(0.0, (end - self.started_at).total_seconds()) if end else 0.0
+        if end is None or _UNREADABLE_TIME in (end, self.started_at):
+            return 0.0
+        return max(0.0, (end - self.started_at).total_seconds())
 
 
 class Entered(StrEnum):
@@ -226,8 +230,17 @@ def _aware(value: datetime, name: str) -> str:
     return value.isoformat()
 
 
+#: Shown for a time in the file that is not a time at all (a file edited by hand, say).
+_UNREADABLE_TIME: Final = datetime.fromtimestamp(0, UTC)
+
+
 def _read_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return _UNREADABLE_TIME
 
 
 def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float) -> str:
@@ -419,6 +432,41 @@ class HistoryStore:
         self._conn = conn
         self.path = path
         self._busy_timeout_s = busy_timeout_s
+        #: The sessions this store is playing, each with its held lock file (see _LiveLock).
+        self._live: dict[int, _LiveLock] = {}
+
+    @classmethod
+    def open_read_only(
+        cls, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+    ) -> HistoryStore:
+        """Open the history at `path` to read only: nothing in or beside the file is written,
+        so a read-only file or a full disk can still be read, and a session still playing is
+        left as it is. A file of an older schema is opened with :meth:`open` once, to upgrade.
+        """
+        _check_not_foreign(path, busy_timeout_s)
+        conn: sqlite3.Connection | None = None
+        problem: sqlite3.Error | None = None
+        # Through the write-ahead log where SQLite can use it; else the file alone, as it is.
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_timeout_s
+                )
+                conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout_s * 1000)}")
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                break
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                conn, problem = None, exc
+        if conn is None:
+            assert problem is not None
+            raise HistoryError(_explain(problem, path, "read", busy_timeout_s)) from problem
+        if version < SCHEMA_VERSION:
+            conn.close()
+            return cls.open(path, busy_timeout_s=busy_timeout_s)
+        conn.isolation_level = None
+        return cls(conn, path, busy_timeout_s)
 
     @classmethod
     def open(
@@ -484,9 +532,14 @@ class HistoryStore:
                 for from_version in range(version, SCHEMA_VERSION):
                     _MIGRATIONS[from_version](conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                # Any voicecoach that is still playing one of these sets its own status when it
-                # ends, so marking it here cannot lose anything.
-                conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'running'")
+                # A session whose voicecoach is gone (its lock file is free) was interrupted; one
+                # still playing, in another voicecoach, is left alone.
+                running = conn.execute("SELECT id FROM sessions WHERE status = 'running'")
+                for (session_id,) in running.fetchall():
+                    if not _LiveLock.held(self.path, int(session_id)):
+                        conn.execute(
+                            "UPDATE sessions SET status = 'interrupted' WHERE id = ?", (session_id,)
+                        )
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -510,6 +563,9 @@ class HistoryStore:
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""
+        for lock in self._live.values():
+            lock.release()
+        self._live.clear()
         self._conn.close()
 
     def __enter__(self) -> HistoryStore:
@@ -546,6 +602,7 @@ class HistoryStore:
                 (routine_name, routine_path, content_hash, resumes, started, program, program_slot),
             )
         assert cursor.lastrowid is not None
+        self._live[cursor.lastrowid] = _LiveLock.take(self.path, cursor.lastrowid)
         return cursor.lastrowid
 
     def record_set(
@@ -637,6 +694,9 @@ class HistoryStore:
             )
         if cursor.rowcount != 1:
             raise ValueError(f"no session {session_id} in {self.path}")
+        lock = self._live.pop(session_id, None)
+        if lock is not None:
+            lock.release()
 
     # Reading.
 
@@ -765,15 +825,81 @@ class HistoryStore:
         return frozenset(done)
 
 
+class _LiveLock:
+    """A file beside the history, ``NAME.live-ID``, locked by the voicecoach playing session ID.
+
+    The kernel drops the lock when that process ends, however it ends: a session marked running
+    whose lock is free was interrupted; one whose lock is held is still playing. Where file
+    locks are not available (Windows), every session is taken for live and left running (it
+    reads as interrupted all the same).
+    """
+
+    def __init__(self, path: Path, fd: int | None) -> None:
+        self.path = path
+        self.fd = fd
+
+    @staticmethod
+    def _file(history: Path, session_id: int) -> Path:
+        return history.with_name(f"{history.name}.live-{session_id}")
+
+    @classmethod
+    def take(cls, history: Path, session_id: int) -> _LiveLock:
+        path = cls._file(history, session_id)
+        try:
+            import fcntl
+
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (ImportError, OSError):
+            return cls(path, None)  # no lock: the session cannot be told from a stopped one
+        return cls(path, fd)
+
+    @classmethod
+    def held(cls, history: Path, session_id: int) -> bool:
+        """True if a live voicecoach holds session `session_id`'s lock (or it cannot be told)."""
+        path = cls._file(history, session_id)
+        try:
+            import fcntl
+        except ImportError:
+            return True
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return False
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
 def open_existing(
-    path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+    path: Path | None = None,
+    *,
+    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+    read_only: bool = False,
 ) -> HistoryStore | None:
     """The history at `path` (default: :func:`default_path`) to read, or None if there is none.
 
     Reading never makes a history: where there is no file, nothing is created, not even the
-    folder. A file that is there is opened as :meth:`HistoryStore.open` opens it: a file that is
+    folder. A file that is there is opened as :meth:`HistoryStore.open` opens it (a file that is
     not a voicecoach history is refused, an older schema is migrated, and sessions left running
-    by a voicecoach that was stopped are marked interrupted.
+    by a voicecoach that was stopped are marked interrupted), or with `read_only` as
+    :meth:`HistoryStore.open_read_only` does, writing nothing.
     """
     path = default_path() if path is None else path
     try:
@@ -782,6 +908,8 @@ def open_existing(
         return None
     except OSError:
         pass  # not ours to explain: opening says what is wrong and how to go on
+    if read_only:
+        return HistoryStore.open_read_only(path, busy_timeout_s=busy_timeout_s)
     return HistoryStore.open(path, busy_timeout_s=busy_timeout_s)
 
 

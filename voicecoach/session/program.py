@@ -126,7 +126,7 @@ def format_program(
 
 def program_report(arg: str | None, history_path: Path | None, *, now: datetime) -> str:
     """`voicecoach program [PROGRAM]`: the history is only read; without one, nothing is made."""
-    store = open_existing(history_path)
+    store = open_existing(history_path, read_only=True)
     try:
         program = choose_program(arg, store)
         upcoming = next_session(program, store, progress=True)

@@ -423,12 +423,18 @@ def _open_history(
         HistoryError,
         HistoryStore,
         SafeRecorder,
+        default_path,
     )
 
     if not options.history:
         if options.resume:
             raise UsageError("--resume needs the workout history: drop --no-history")
         return None, SafeRecorder(None, warn=notify)
+    if options.resume:
+        path = default_path() if options.history_path is None else options.history_path
+        if not path.exists():
+            # Nothing to resume from, and nothing to make: the file is not created for this.
+            raise UsageError(f"nothing to resume: there is no workout history at {path} yet")
     busy = options.history_busy_timeout_s
     try:
         store = HistoryStore.open(
@@ -450,6 +456,20 @@ def _resume_point(
     digest = _hash(routine)
     last = store.last_interrupted(routine.name, content_hash=digest)
     if last is None:
+        before = store.last_interrupted(routine.name)
+        if before is not None and digest is not None:
+            sets = store.sets_for(before.id)
+            anyway = (
+                f"start at the exercise you stopped in with --start-at {sets[-1].exercise!r}"
+                if sets
+                else "start it again from the beginning"
+            )
+            raise UsageError(
+                f"{routine.name!r} has changed since its interrupted session "
+                f"{before.id} ({before.started_at:%Y-%m-%d %H:%M}), so its sets may no longer "
+                f"line up: --resume carries on an unchanged routine only. To go on anyway, "
+                f"{anyway}"
+            )
         raise UsageError(
             f"no interrupted session of {routine.name!r} to resume "
             "('voicecoach history' lists past sessions)"
