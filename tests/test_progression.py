@@ -579,3 +579,50 @@ def test_a_list_of_sets_takes_todays_target_in_its_work_sets_only() -> None:
         ("102.5 kg", "5", False),
         ("102.5 kg", "5", False),
     ]
+
+
+def test_a_resumed_session_keeps_the_targets_it_started_with(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from voicecoach.history.progression import todays_routine
+
+    routine = load_routine_text(
+        "name: Pull Day\nexercises:\n"
+        "  - {name: Deadlift, sets: 3, reps: [8, 10], weight: 40 kg, progress: double 2.5 kg}\n",
+        filename="pull.yaml",
+    )
+    t0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
+
+    def session(store: HistoryStore, day: int, sets: list[tuple[int, str]], status: str) -> int:
+        at = t0 + timedelta(days=day)
+        sid = store.start_session(
+            routine_name="Pull Day", routine_path=None, content_hash=None, started_at=at
+        )
+        for n, (reps, weight) in enumerate(sets, 1):
+            store.record_set(
+                sid,
+                exercise="Deadlift",
+                exercise_index=0,
+                round_number=None,
+                set_number=n,
+                side=None,
+                reps=reps,
+                seconds=None,
+                weight=weight,
+                skipped=False,
+                finished_at=at + timedelta(minutes=n),
+                planned_reps=10,
+                planned_weight=weight,
+            )
+        store.end_session(sid, status=status, ended_at=at + timedelta(minutes=9))
+        return sid
+
+    with HistoryStore.open(tmp_path / "h.sqlite3") as store:
+        session(store, 0, [(10, "40 kg")] * 3, "completed")
+        stopped = session(store, 3, [(8, "42.5 kg")], "interrupted")
+        resumed = todays_routine(routine, store, resuming=stopped)
+        afresh = todays_routine(routine, store)
+    (deadlift,) = resumed.all_exercises()
+    assert (deadlift.weight, str(deadlift.reps)) == ("42.5 kg", "8")
+    (later,) = afresh.all_exercises()
+    assert (later.weight, str(later.reps)) == ("42.5 kg", "9")
