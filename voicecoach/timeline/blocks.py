@@ -345,6 +345,9 @@ def _rest(
         )
         if at is not None:
             hi = at - GAP_MS
+    if call is None:
+        # A rest of 30 s or more tells the time left, as between sets.
+        c.time_calls(room, lo=cursor, get_ready=countdown)
     c.close_phase(
         PhaseKind.REST,
         room,
