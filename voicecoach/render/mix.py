@@ -42,7 +42,9 @@ from voicecoach.render.writers import (
     GuardedFile,
     RenderError,
     TempFiles,
+    captions_path,
     check_target,
+    remove_stale,
     writer_factory,
     writing,
 )
@@ -141,9 +143,10 @@ def render_timeline(
     count = ms_to_frames(end, rate) - first
     _check_beeps(timeline, beeps)
     open_writer = writer_factory(fmt, out, rate=rate, channels=channels, frames=count)
-    captions = out.with_suffix(".vtt")
+    captions = captions_path(out)
     for target in (out, captions):
         check_target(target)
+        remove_stale(target)
 
     bank = _ClipBank(clips, beeps, rate=rate, channels=channels)
     placements = _placements(
@@ -163,7 +166,8 @@ def render_timeline(
     try:
         with writing(out):
             audio = temps.create(out)
-        with audio:
+        # Closing the file flushes what is buffered: a full disk can show only then.
+        with writing(out), audio:
             with writing(out):
                 guard = GuardedFile(audio)
                 writer = open_writer(guard)

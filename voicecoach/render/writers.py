@@ -8,6 +8,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 import sys
 import wave
 from collections.abc import Callable, Iterator
@@ -39,11 +40,41 @@ class RenderError(VoicecoachError):
 
 
 def check_target(target: Path) -> None:
+    """Refuse a target in a missing folder, or one that is there and not a regular file (a
+    folder, a device, a FIFO, a symbolic link): renaming onto it would replace it."""
     folder = target.parent
     if not folder.is_dir():
         raise RenderError(f"cannot write {target}: the folder {folder} does not exist")
-    if target.is_dir():
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise RenderError(_describe(exc, target)) from exc
+    if stat.S_ISDIR(mode):
         raise RenderError(f"cannot write {target}: it is a folder; give a file name")
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a symbolic link"
+            if stat.S_ISLNK(mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "not a regular file"
+        )
+        raise RenderError(
+            f"cannot write {target}: it is {kind}, which a render would replace; "
+            "give the name of a regular file"
+        )
+
+
+def captions_path(out: Path) -> Path:
+    """Where the captions of `out` go: ``NAME.vtt`` beside ``NAME.wav``; for a suffix not in
+    lower case, ``NAME.WAV.vtt``, so that names differing only in case keep apart."""
+    if out.suffix == out.suffix.lower():
+        return out.with_suffix(".vtt")
+    return out.with_name(out.name + ".vtt")
 
 
 @contextlib.contextmanager
@@ -91,16 +122,33 @@ class GuardedFile:
             return 0
 
     def read(self, size: int = -1) -> bytes:
-        return self._file.read(size)
+        try:
+            return self._file.read(size)
+        except OSError as exc:
+            self.error = self.error or exc
+            return b""
 
+    # A seek, a tell or a flush writes what is buffered: on a full disk they fail too (-1 tells
+    # libsndfile so, and the error is raised by check).
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        return self._file.seek(offset, whence)
+        try:
+            return self._file.seek(offset, whence)
+        except OSError as exc:
+            self.error = self.error or exc
+            return -1
 
     def tell(self) -> int:
-        return self._file.tell()
+        try:
+            return self._file.tell()
+        except OSError as exc:
+            self.error = self.error or exc
+            return -1
 
     def flush(self) -> None:
-        self._file.flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            self.error = self.error or exc
 
     def check(self) -> None:
         if self.error is not None:
@@ -250,22 +298,30 @@ class TempFiles:
         self._pending: list[tuple[Path, Path]] = []
 
     def create(self, target: Path) -> IO[bytes]:
-        """A new, empty temporary file in the folder of `target`, open for reading and writing."""
+        """A new, empty temporary file in the folder of `target`, open for reading and writing.
+
+        It is locked while open, so that :func:`remove_stale` can tell it from the temporary
+        file of a render that crashed."""
         while True:
-            temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+            temp = _temp_name(target, secrets.token_hex(4))
             try:
                 fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
             except FileExistsError:
                 continue
             self._pending.append((temp, target))
+            _try_lock(fd)
             return os.fdopen(fd, "w+b")
 
     def commit(self) -> None:
-        """Rename every temporary file onto its target."""
+        """Rename every temporary file onto its target, then sync the folders, so the new names
+        survive a power cut as well as the contents do."""
+        folders = {target.parent for _, target in self._pending}
         while self._pending:
             temp, target = self._pending[0]
             os.replace(temp, target)
             del self._pending[0]
+        for folder in folders:
+            _sync_folder(folder)
 
     def discard(self) -> None:
         """Remove the temporary files not committed."""
@@ -273,6 +329,53 @@ class TempFiles:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
         self._pending.clear()
+
+
+def _temp_name(target: Path, tag: str) -> Path:
+    return target.with_name(f".{target.name}.{tag}.tmp")
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock `fd` for this process (False where file locks are not available, or taken)."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # a folder cannot be opened on Windows: its entries are synced by the system
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale(target: Path) -> int:
+    """Remove the temporary files that renders of `target` killed on the way left beside it
+    (each render locks its own while it writes); return how many."""
+    removed = 0
+    for temp in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            fd = os.open(temp, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            stale = _try_lock(fd)
+        finally:
+            os.close(fd)
+        if stale:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+    return removed
 
 
 # -- captions --------------------------------------------------------------------------------
