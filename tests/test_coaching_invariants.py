@@ -172,7 +172,9 @@ def test_a_coach_would_sign_this_session(r: Routine, rate: int) -> None:
         if phase.kind is PhaseKind.PREPARE:
             assert phase.label == words.get_ready_label(phase.exercise or "")
         if phase.is_work:
-            assert phase.label.startswith(words.place(phase.exercise or "", phase.place) + ": ")
+            assert phase.label.startswith(
+                words.labelled(words.place(phase.exercise or "", phase.place), "")
+            )
         if r.language != "en" and phase.kind in fixed:
             assert (
                 phase.label

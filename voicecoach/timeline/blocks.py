@@ -289,7 +289,7 @@ def _work(
     c.close_phase(
         PhaseKind.HOLD if ex.work is WorkKind.HOLD else PhaseKind.WORK,
         room,
-        f"{c.say.place(ex.name, place)}: {label}",
+        c.say.labelled(c.say.place(ex.name, place), label),
         section,
         exercise=ex,
         place=place,
@@ -438,7 +438,7 @@ def _amrap(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> 
     c.close_phase(
         PhaseKind.WORK,
         room,
-        f"{circuit.name}: {c.say.amrap_block(length).rstrip('.')}",
+        c.say.labelled(circuit.name, c.say.amrap_block(length).rstrip(".")),
         section,
         exercise=first,
         name=circuit.name,

@@ -564,7 +564,7 @@ class _Compiler:
         self.close_phase(
             kind,
             room,
-            f"{self.say.place(exercise.name, place)}: {label_work}{warmup}",
+            self.say.labelled(self.say.place(exercise.name, place), label_work + warmup),
             section,
             exercise=exercise,
             place=place,

@@ -179,6 +179,10 @@ class Language(ABC):
     def place(self, name: str, place: SetPlace) -> str:
         """Where in the session a set is: "Deadlift, set 1 of 3, left"."""
 
+    def labelled(self, head: str, detail: str) -> str:
+        """A label and what it is about: "Deadlift, set 1 of 3: 5 reps"."""
+        return f"{head}: {detail}"
+
     @abstractmethod
     def rep_of(self, number: int, count: int) -> str:
         """The live panel's rep line: "rep 3 of 10"."""

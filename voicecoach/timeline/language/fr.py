@@ -217,6 +217,9 @@ class French(Language):
             parts.append(place.side)
         return ", ".join(parts)
 
+    def labelled(self, head: str, detail: str) -> str:
+        return f"{head} : {detail}"
+
     def rep_of(self, number: int, count: int) -> str:
         return f"répétition {number} sur {count}"
 
