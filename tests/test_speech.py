@@ -305,7 +305,7 @@ def test_ensure_goes_in_the_order_given(pyttsx3_synth: Pyttsx3Synthesizer, tmp_p
     progress: list[tuple[int, int]] = []
     cache.ensure(["c", "a", "b", "a"], on_progress=lambda *args: progress.append(args))
     assert synth.texts == ["c", "a", "b"]
-    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert progress == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 def _damage_truncate(path: Path) -> None:
