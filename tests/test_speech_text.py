@@ -66,11 +66,23 @@ def _level_db(clip: Clip) -> float:
 
 
 @pytest.mark.speech
-@pytest.mark.parametrize("engine", ["pyttsx3", "espeak-ng"])
-def test_hostile_phrases_change_nothing_for_later_ones(engine: str, tmp_path: Path) -> None:
-    """Ordinary phrases made after hostile ones are the same length and level as before them,
-    from the engine and in the cache; every hostile phrase is spoken, as text."""
-    synth = open_synthesizer(SpeechSettings(engine=engine))
+@pytest.mark.parametrize(
+    ("engine", "voice", "spread"),
+    [
+        pytest.param("pyttsx3", "gmw/en-us", 0.01, id="pyttsx3"),
+        pytest.param("espeak-ng", "gmw/en-us", 0.01, id="espeak-ng"),
+        # Piper varies each reading a little by design (its noise scales): a wider margin, still
+        # far below the threefold change of a poisoned rate.
+        pytest.param("piper", "en_US-joe-medium", 0.15, id="piper", marks=pytest.mark.piper),
+    ],
+)
+def test_hostile_phrases_change_nothing_for_later_ones(
+    engine: str, voice: str, spread: float, tmp_path: Path
+) -> None:
+    """Ordinary phrases made after hostile ones are the same length and level as before them
+    (within the engine's own `spread` from one reading to the next), from the engine and in the
+    cache; every hostile phrase is spoken, as text."""
+    synth = open_synthesizer(SpeechSettings(engine=engine, voice_id=voice))
     assert synth.settings.engine == engine
 
     def raw(text: str, name: str) -> Clip:
@@ -86,14 +98,14 @@ def test_hostile_phrases_change_nothing_for_later_ones(engine: str, tmp_path: Pa
     after = [raw(text, f"after-{i}") for i, text in enumerate(ORDINARY)]
     for text, old, new in zip(ORDINARY, before, after, strict=True):
         # pyttsx3's length varies by a few samples from run to run; a changed rate is 3x.
-        assert abs(new.frame_count - old.frame_count) <= 0.01 * old.frame_count, text
-        assert abs(_level_db(new) - _level_db(old)) <= 1.0, text
+        assert abs(new.frame_count - old.frame_count) <= spread * old.frame_count, text
+        assert abs(_level_db(new) - _level_db(old)) <= 1.0 + 10 * spread, text
 
     mixed = PhraseCache(tmp_path / "mixed", synthesizer=synth)
     mixed.ensure([*HOSTILE, *ORDINARY])
     for text in ORDINARY:
         new_clip, old_clip = mixed.clip(text), clean.clip(text)
-        assert abs(new_clip.frame_count - old_clip.frame_count) <= 0.01 * old_clip.frame_count
-        assert abs(_level_db(new_clip) - _level_db(old_clip)) <= 1.0, text
+        assert abs(new_clip.frame_count - old_clip.frame_count) <= spread * old_clip.frame_count
+        assert abs(_level_db(new_clip) - _level_db(old_clip)) <= 1.0 + 10 * spread, text
     for text in HOSTILE:
         assert mixed.path(text) == mixed.path(plain_text(text))
