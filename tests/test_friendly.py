@@ -241,3 +241,16 @@ def test_problems_past_fifty_are_counted(tmp_path: Path) -> None:
     lines = invoke("validate", path).stderr.splitlines()
     assert len(lines) == 51
     assert lines[-1] == "... and 10 more problems"
+
+
+@pytest.mark.parametrize("text", ["root:x:0:0:root:/root:/bin/bash\n", "- a\n- b\n", "just text\n"])
+def test_a_foreign_file_is_named_never_quoted(tmp_path: Path, text: str) -> None:
+    """A file that is none of voicecoach's (given as a routine, or as a program's session) is
+    one problem that quotes nothing of it."""
+    path = write(tmp_path, "foreign.yaml", text)
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{path}:1:1: this is not a routine, an exercise library or a program: none of 'name', "
+        "'exercises' or 'program' is at its top level\n"
+    )

@@ -33,6 +33,7 @@ from voicecoach.routine.fields import (
     ROUNDS_RANGE,
     SECONDS_RANGES,
     TOP,
+    TOP_KEYS,
     VOICE,
     Checker,
     Fields,
@@ -152,6 +153,16 @@ def file_kind(root: Node | None) -> str:
     return "routine"
 
 
+def _looks_like_ours(root: Node) -> bool:
+    """Whether a file's top level is a mapping with at least one key of a routine, library or
+    program, or one close to such a key (a misspelt 'name' is still a routine to check)."""
+    if not isinstance(root, Map):
+        return False
+    known = (*TOP_KEYS, "program", "sessions", "per_week")
+    keys = root.keys()
+    return any(key in known or suggest(key, known) is not None for key in keys)
+
+
 def check_file(path: Path, *, want: str | None = None) -> CheckedFile:
     """Check a routine or library file, whichever it is (`want` None), or a file of kind `want`.
 
@@ -165,6 +176,17 @@ def check_file(path: Path, *, want: str | None = None) -> CheckedFile:
             [Problem(SourcePos(filename, 1, 1), f"cannot read the file: {read_error(exc)}")]
         ) from None
     root, yaml_problems = parse_yaml(text, filename=filename)
+    if root is not None and not _looks_like_ours(root):
+        # Some other file (a password file, a log): say so, and quote none of it.
+        raise RoutineError(
+            [
+                Problem(
+                    SourcePos(filename, 1, 1),
+                    "this is not a routine, an exercise library or a program: none of 'name', "
+                    "'exercises' or 'program' is at its top level",
+                )
+            ]
+        )
     kind = file_kind(root)
     if want is not None and kind != want:
         what = {"library": "an exercise library", "program": "a program"}.get(kind, "a routine")
