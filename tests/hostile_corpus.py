@@ -52,7 +52,7 @@ def small_files() -> dict[str, str | bytes]:
         "exercise-name-filler": _HEAD + '  - name: "\\u3164 \\u200b"\n    reps: 5\n',
         "side-label-invisible": _one('    sides: ["\\u200b", right]\n'),
         "escape-raw": (_one("") + "    notes: a\x1b[2Jb\n").encode(),
-        "cue-too-long": _one("    cues: {during: " + "brace " * 100 + "}\n"),
+        "cue-too-long": _one("    cues: {during: " + "brace " * 700 + "}\n"),
         "voice-id-huge": "name: X\nvoice: {id: " + "v" * 5000 + "}\nexercises:\n"
         "  - {name: Squat, reps: 5}\n",
         "nul-raw": (_one("") + "\x00\n").encode(),
@@ -170,7 +170,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "exercise-name-filler": (2, "'name' shows nothing"),
     "side-label-invisible": (2, "'sides' shows nothing"),
     "escape-raw": (2, "character U+001B is not allowed in a YAML file"),
-    "cue-too-long": (2, "a cue must be at most 300 characters"),
+    "cue-too-long": (2, "a cue must be at most 4,000 characters, got 4,199"),
     "voice-id-huge": (2, "'id' must be at most 200 characters, got 5000"),
     "nul-raw": (2, "character U+0000 is not allowed in a YAML file"),
     "library-etc-shadow": (2, "'/etc/shadow' is not an exercise library"),

@@ -97,8 +97,8 @@ ROUNDS_RANGE = (1, 20)
 RATE_RANGE = (80, 400)
 NAME_MAX = 80
 WEIGHT_MAX = 40
-#: The longest cue, in characters: a phrase said in passing, not a speech.
-CUE_MAX = 300
+#: The longest cue, in characters (a few minutes of speech): it bounds the time one phrase takes.
+CUE_MAX = 4000
 SIDES_MAX = 4
 
 _TEMPO_PART = r"\s*(\d+(?:\.\d+)?)\s*"
@@ -643,7 +643,7 @@ class Checker:
                 elif len(item.value.strip()) > CUE_MAX:
                     self.problem(
                         item.pos,
-                        f"a cue must be at most {CUE_MAX} characters (it is said in passing), "
+                        f"a cue must be at most {CUE_MAX:,} characters, "
                         f"got {len(item.value.strip()):,}; split it, or put it in 'notes'",
                     )
                 elif self.readable(item, kind) and self.visible(item, kind, item.value.strip()):
