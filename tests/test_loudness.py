@@ -19,6 +19,9 @@ from voicecoach.loudness import (
     loudness_db,
     peak_db,
 )
+from voicecoach.routine.loader import load_routine
+from voicecoach.routine.model import Voice
+from voicecoach.session.render import render_routine
 from voicecoach.speech.cache import PhraseCache
 from voicecoach.speech.engine import SpeechSettings
 from voicecoach.speech.pyttsx3_engine import Pyttsx3Synthesizer
@@ -152,3 +155,15 @@ def test_phrases_enter_the_cache_at_the_target_loudness(tmp_path: Path, volume: 
         assert peak_db(clip) <= PEAK_CEILING_DB + 0.01, text
         assert bs1770_lufs(clip) == pytest.approx(loudness_db(clip), abs=2.0), text
         assert Clip.from_wav(cache.path(text)) == clip
+
+
+@pytest.mark.speech
+def test_a_render_measures_the_loudness_docs_render_md_states(tmp_path: Path) -> None:
+    """A rendered session at volume 1.0: −19 to −21 LUFS integrated, peaks at most −1 dBFS."""
+    routine = load_routine(Path(__file__).parent.parent / "routines" / "home-back-basics.yaml")
+    result = render_routine(
+        routine, tmp_path / "out.wav", voice=Voice(engine="pyttsx3"), cache_root=tmp_path / "c"
+    )
+    rendered = Clip.from_wav(result.path)
+    assert -21.5 <= bs1770_lufs(rendered) <= -18.5
+    assert peak_db(rendered) <= PEAK_CEILING_DB + 0.01

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import AlsaCapture
 
-from voicecoach.beeps import levelled_beeps
+from voicecoach.beeps import Beep, levelled_beeps
 from voicecoach.errors import RoutineError
 from voicecoach.loudness import SPEECH_DB, loudness_db, peak_db
 from voicecoach.routine.loader import load_routine
 from voicecoach.routine.model import Voice
-from voicecoach.session.prepare import measured_timeline, open_speech
+from voicecoach.session.prepare import measured_timeline, open_speech, plan_session
 from voicecoach.speech import piper_engine
 from voicecoach.speech.cache import PhraseCache
 from voicecoach.speech.engine import SpeechSettings, UnknownVoiceError
@@ -34,6 +34,7 @@ from voicecoach.speech.piper_engine import (
     voices_dir,
 )
 from voicecoach.speech.voices import open_voice
+from voicecoach.testing import FakeEngine, engines
 from voicecoach.timeline.model import EventKind
 
 CONFIG = {
@@ -236,8 +237,9 @@ def test_a_changed_voice_file_is_synthesized_again(tmp_path: Path) -> None:
 def test_a_run_with_piper_plays_its_clips_through_alsa(
     alsa_capture: AlsaCapture, tmp_path: Path
 ) -> None:
-    """A real process, cold cache: every phrase in the bundled Piper voice and every beep reach
-    the device whole, in the timeline's order."""
+    """A real process, cold cache: a short beep while the voice is prepared (so a sound is heard
+    at once), then every phrase in the bundled Piper voice and every beep reach the device whole,
+    in the timeline's order."""
     path = tmp_path / "tiny.yaml"
     path.write_text(
         "name: Tiny\ndefaults: {countdown: 1, prepare: 1}\nexercises:\n"
@@ -272,7 +274,8 @@ def test_a_run_with_piper_plays_its_clips_through_alsa(
     want = [
         beeps[e.text] if e.kind is EventKind.BEEP else cache.get(e.text) for e in timeline.events
     ]
-    got = alsa_capture.played()
+    lead_in, *got = alsa_capture.played()
+    assert lead_in.frames == beeps[Beep.TICK].frames
     assert len(got) == len(want)
     for k, (clip, captured) in enumerate(zip(want, got, strict=True)):
         assert clip is not None
@@ -303,3 +306,36 @@ def test_a_routine_gives_a_voice_id_or_a_voice_file_not_both(tmp_path: Path) -> 
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:2:28: give 'id' or 'model' in 'voice', not both"
     ]
+
+
+class SlowEngine(FakeEngine):
+    """A fake engine that says it is slow, as piper does."""
+
+    slow = True
+
+
+@pytest.mark.parametrize("slow", [True, False])
+def test_a_slow_engine_makes_only_the_first_phrase_before_the_start(
+    tmp_path: Path, slow: bool
+) -> None:
+    """With a slow engine the session waits for its first phrase only, and the run is told to
+    fill the wait (a beep); the rest is made in the background. A fast engine makes the first
+    two phases' phrases, and nothing is played meanwhile. On a warm cache nobody waits."""
+    engine = SlowEngine("slow") if slow else FakeEngine("fast")
+    routine = load_routine(Path(__file__).parent.parent / "routines" / "home-back-basics.yaml")
+    waits: list[str] = []
+    with engines(engine):
+        cache = open_speech(routine, Voice(engine=engine.name), cache_root=tmp_path)
+        plan = plan_session(routine, cache, rate=170, on_wait=lambda: waits.append("beep"))
+        first = [e.text for e in plan.timeline.events if e.kind is EventKind.SPEAK]
+        if slow:
+            assert engine.made == first[:1]
+            assert waits == ["beep"]
+        else:
+            assert len(engine.made) > 1
+            assert waits == []
+        assert plan.pending == [t for t in dict.fromkeys(first) if t not in engine.made]
+        measured_timeline(routine, cache, rate=170)  # every phrase, the final lengths' too
+        again = plan_session(routine, cache, rate=170, on_wait=lambda: waits.append("again"))
+        assert again.pending == []
+        assert "again" not in waits

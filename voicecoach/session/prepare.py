@@ -171,11 +171,21 @@ def plan_session(
     rate: int,
     start: Callable[[Timeline], int] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Plan:
     """Steps 1 to 3 of the module's docstring: a timeline that can start speaking now.
 
     `on_progress(done, total)` follows step 2, the only one that waits for the engine (long when
-    the first phrases are long, an intro of a thousand words, say)."""
+    the first phrases are long, an intro of a thousand words, say).
+
+    With a slow engine (piper: about a second to load its voice, then a fifth of a phrase's
+    length to make it), only the first phrase is made before the start, and `on_wait` is called
+    first when it has to be made: the run plays a short beep then, so that something is heard
+    within a second. Every other phrase is made in the background in order of use, faster than
+    the session plays them.
+    """
+    from voicecoach.speech.registry import is_slow
+
     estimate = EstimatedDurations(rate)
     rough = compile_routine(routine, ReadyOrEstimated(cache, estimate))
     start_phase = start(rough) if start is not None else 0
@@ -185,6 +195,10 @@ def plan_session(
         for e in rough.events_in(p)
         if e.kind is EventKind.SPEAK
     ]
+    if is_slow(cache.settings.engine):
+        first = first[:1]
+        if on_wait is not None and not all(cache.is_ready(t) for t in first):
+            on_wait()
     cache.ensure(first, on_progress=on_progress)
     durations = ReadyOrEstimated(cache, estimate)
     provisional = compile_routine(routine, durations)
@@ -210,6 +224,7 @@ class Finisher:
         self.pending = pending
         self.error: BaseException | None = None
         self.final: Timeline | None = None
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="voicecoach-speech", daemon=True)
 
     def start(self, player: Player) -> None:
@@ -217,9 +232,17 @@ class Finisher:
         player.expect_offer()
         self._thread.start()
 
+    def stop(self) -> None:
+        """Make no phrase after the one being made (the session is over)."""
+        self._stop.set()
+
     def _run(self) -> None:
         try:
-            self.cache.ensure(self.pending)
+            for text in self.pending:
+                if self._stop.is_set():
+                    self._player.offer(None)
+                    return
+                self.cache.clip(text)
             self.final = compile_routine(self.routine, self.cache.durations())
         except Exception as err:  # noqa: BLE001 - reported by the caller after the session
             self.error = err

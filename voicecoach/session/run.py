@@ -188,6 +188,11 @@ def run_routine(
             from voicecoach.history.progression import todays_routine
 
             routine = todays_routine(routine, store, resuming=resumes)
+        beeps = levelled_beeps(options.beeps_db, volume=voice.volume) if audio else {}
+
+        def lead_in() -> None:
+            # A slow voice is being prepared: a short beep now, so the session is heard at once.
+            sink.play(beeps[Beep.TICK])
 
         def start_session() -> int | None:
             return recorder.start_session(
@@ -208,6 +213,7 @@ def run_routine(
                     cache,
                     _start_chooser(routine, options, done_sets),
                     on_prepare,
+                    lead_in,
                 )
             except KeyboardInterrupt:
                 # Stopped while the speech was being prepared: a session, interrupted at once.
@@ -225,7 +231,7 @@ def run_routine(
             timeline,
             routine,
             cache=cache,
-            beeps=levelled_beeps(options.beeps_db, volume=voice.volume) if audio else {},
+            beeps=beeps,
             sink=sink,
             clock=clock,
             display=display,
@@ -299,12 +305,15 @@ def _plan(
     cache: PhraseCache | None,
     start: Callable[[Timeline], int],
     on_prepare: Callable[[int, int], None] | None,
+    on_wait: Callable[[], None],
 ) -> tuple[Timeline, int, Finisher | None]:
     """The timeline to start with, its first phase, and what finishes the speech meanwhile."""
     if cache is None:
         timeline = compile_routine(routine, EstimatedDurations(rate))
         return timeline, start(timeline), None
-    plan = plan_session(routine, cache, rate=rate, start=start, on_progress=on_prepare)
+    plan = plan_session(
+        routine, cache, rate=rate, start=start, on_progress=on_prepare, on_wait=on_wait
+    )
     finisher = Finisher(routine, cache, plan.pending) if plan.pending else None
     return plan.timeline, plan.start_phase, finisher
 
@@ -384,8 +393,9 @@ def _make_quietly(cache: PhraseCache, phrase: str) -> None:
 
 
 def _finish_speech(finisher: Finisher, notify: Callable[[str], None]) -> None:
-    """A session quit early may leave phrases still being made: let the cache finish them, then
-    report what did not fit (or could not be made)."""
+    """A session quit early may leave a phrase being made: let it finish (no more: with a slow
+    voice the rest could take a minute), then report what did not fit (or could not be made)."""
+    finisher.stop()
     finisher.join(timeout=30)
     if finisher.error is not None:
         notify(f"some phrases could not be prepared: {finisher.error}")

@@ -15,8 +15,9 @@ The rate becomes Piper's ``length_scale`` (:meth:`PiperEngine.rate_control`). Th
 key holds the voice file's identity (:func:`voice_file_identity`), so a voice file replaced by
 another never plays the old one's clips.
 
-Loading a voice takes about a second; each process loads a voice file once. Synthesis runs one
-phrase at a time per voice (Piper's phonemizer is not made for threads), from any thread.
+Loading a voice takes about a second; each process loads a voice file once, at its first phrase.
+Synthesis runs one phrase at a time per voice (Piper's phonemizer is not made for threads), from
+any thread.
 
 piper-tts is GPL-3.0-or-later; it is imported here only, and only when a Piper voice is used.
 """
@@ -191,52 +192,59 @@ def _load(voice: PiperVoiceFile, identity: str) -> tuple[Any, threading.Lock]:
 
 
 class PiperSynthesizer:
-    """Synthesis with one Piper voice, in this process."""
+    """Synthesis with one Piper voice, in this process.
+
+    The voice is loaded at the first phrase, not before: a run on a warm cache never needs it,
+    and so starts as fast as with espeak-ng.
+    """
 
     def __init__(self, settings: SpeechSettings, *, folder: Path | None = None) -> None:
-        """Load the voice `settings` name (about a second the first time in a process).
+        """Find the voice `settings` name (without loading it).
 
-        Raises SpeechUnavailable when piper-tts is missing or the voice cannot be loaded,
-        UnknownVoiceError when there is no such voice.
+        Raises SpeechUnavailable when piper-tts is missing, UnknownVoiceError when there is no
+        such voice.
         """
         if not installed():
             raise SpeechUnavailable(f"piper-tts is not installed: {INSTALL_HINT}")
         self.voice = find_voice_file(settings.voice_id, folder)
-        identity = voice_file_identity(self.voice.model, self.voice.config)
-        self._settings = replace(settings, engine=PIPER.name, voice_file=identity)
-        self._model, self._lock = _load(self.voice, identity)
-        from piper import SynthesisConfig
-
-        own = float(getattr(self._model.config, "length_scale", 1.0) or 1.0)
-        self._config = SynthesisConfig(length_scale=own * PIPER.rate_control(settings.rate))
+        self._identity = voice_file_identity(self.voice.model, self.voice.config)
+        self._settings = replace(settings, engine=PIPER.name, voice_file=self._identity)
 
     @property
     def settings(self) -> SpeechSettings:
         return self._settings
 
-    @property
-    def sample_rate(self) -> int:
-        return int(self._model.config.sample_rate)
-
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` spoken to `path` as mono 16-bit WAV at the voice's rate (22050 Hz for
-        the bundled voice). The volume is left to the speech cache, which levels every clip."""
+        the bundled voice). The volume is left to the speech cache, which levels every clip.
+
+        Raises SpeechUnavailable when the voice cannot be loaded (about a second, the first time
+        in a process).
+        """
         check_text(text)
         text = plain_text(text)  # Piper reads [[...]] as phonemes: never give it more than text
-        with self._lock:
-            chunks = list(self._model.synthesize(text, syn_config=self._config))
+        model, lock = _load(self.voice, self._identity)
+        from piper import SynthesisConfig
+
+        own = float(getattr(model.config, "length_scale", 1.0) or 1.0)
+        config = SynthesisConfig(length_scale=own * PIPER.rate_control(self._settings.rate))
+        with lock:
+            chunks = list(model.synthesize(text, syn_config=config))
         with wave.open(str(path), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
-            out.setframerate(self.sample_rate)
+            out.setframerate(int(model.config.sample_rate))
             for chunk in chunks:
                 out.writeframes(chunk.audio_int16_bytes)
 
 
 class PiperEngine:
-    """Piper (:class:`~voicecoach.speech.engine.Engine`), first in the order of preference."""
+    """Piper (:class:`~voicecoach.speech.engine.Engine`)."""
 
     name = "piper"
+    #: Too slow to make a session's first phrases before it starts (see
+    #: :func:`voicecoach.session.prepare.plan_session`).
+    slow = True
 
     def open(self, settings: SpeechSettings) -> PiperSynthesizer:
         return PiperSynthesizer(settings)

@@ -76,6 +76,14 @@ def engine_voices(engine: Engine) -> list[VoiceInfo]:
     return found
 
 
+def is_slow(name: str) -> bool:
+    """True if the engine called `name` says it is slow (an engine's optional ``slow``): too slow
+    for a session to wait for more than its first phrase before it starts."""
+    with _lock:
+        found = _engines.get(name)
+    return bool(getattr(found, "slow", False))
+
+
 def preference(name: str | None) -> tuple[Engine, ...]:
     """The engines to try for `name`: that one first, then the others in order (all if None)."""
     ordered = engines()

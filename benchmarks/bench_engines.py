@@ -1,0 +1,167 @@
+"""The speech engines side by side (pyttsx3 and piper): cold start, phrases ready before their
+deadline, synthesis throughput, cold render of a 35-minute session.
+
+Targets (docs/performance.md): on a cold speech cache, first sound within 1 s of starting `run`
+and first spoken phrase within 2 s with a neural voice; every phrase made before it is due.
+
+    .venv/bin/python benchmarks/bench_engines.py [--engine pyttsx3 --engine piper]
+        [--routine home-back-basics] [--render-routine full-body-b] [--repeat 3] [--skip-render]
+
+First sound and first phrase: the whole process, ``python -m voicecoach run ROUTINE --plain
+--no-history --engine E``, fresh ``XDG_CACHE_HOME``, ALSA routed into WAV files (as in the
+tests). The capture folder is polled every millisecond; each new file is a sound starting. After
+the run is stopped the files are read: the first that is not a beep is the first phrase.
+
+Deadlines: in this process, a cold cache, the engine's voice not loaded yet. The session's plan
+(:func:`~voicecoach.session.prepare.plan_session`) is made, then the pending phrases in order of
+use, as the run's background thread makes them; each phrase's ready time is compared with the
+moment the provisional timeline first needs it (the session starting when the plan is done).
+Throughput: seconds of speech made per second of work over those phrases.
+
+Cold render: :func:`~voicecoach.session.render.render_routine` of the 35-minute routine to a WAV
+file on an empty cache, wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from voicecoach.beeps import levelled_beeps
+from voicecoach.clip import Clip
+from voicecoach.routine.catalog import resolve_routine
+from voicecoach.routine.loader import load_routine
+from voicecoach.routine.model import Routine
+from voicecoach.session.prepare import open_speech, plan_session
+from voicecoach.session.render import render_routine
+from voicecoach.testing import capture_env, write_capture_config
+from voicecoach.timeline.model import EventKind
+
+
+def env_for(folder: Path, capture: Path) -> dict[str, str]:
+    config = folder / "config"
+    write_capture_config(config)
+    capture.mkdir(parents=True, exist_ok=True)
+    env = capture_env(config, capture)
+    env["XDG_CACHE_HOME"] = str(folder / "cache")
+    env["XDG_DATA_HOME"] = str(folder / "data")
+    return env
+
+
+def first_sound_and_phrase(routine: str, engine: str) -> tuple[float, float]:
+    """Seconds from spawning a cold `run` to its first sound, and to its first phrase."""
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
+        folder = Path(tmp)
+        capture = folder / "capture"
+        env = env_for(folder, capture)
+        command = [sys.executable, "-m", "voicecoach", "run", routine, "--plain", "--no-history"]
+        started = time.monotonic()
+        child = subprocess.Popen(
+            [*command, "--engine", engine],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        seen: dict[str, float] = {}
+        try:
+            while len(seen) < 5 and time.monotonic() - started < 20:
+                now = time.monotonic()
+                for path in capture.iterdir():
+                    seen.setdefault(path.name, now - started)
+                if child.poll() is not None:
+                    err = child.stderr.read().decode() if child.stderr else ""
+                    raise RuntimeError(f"`voicecoach run {routine}` ended: {err}")
+                time.sleep(0.001)
+        finally:
+            child.terminate()
+            child.wait(timeout=30)
+        beeps = {c.frames for c in levelled_beeps().values()}
+        order = sorted(seen, key=seen.__getitem__)[1:]  # the device check comes first
+        first = seen[order[0]]
+        for name in order:
+            if Clip.from_wav(capture / name).frames not in beeps:
+                return first, seen[name]
+        raise RuntimeError("no phrase among the first sounds")
+
+
+def deadlines(routine: Routine) -> tuple[float, int, int, float, float]:
+    """(plan seconds, phrases late, phrases in all, speech seconds, work seconds)."""
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
+        cache = open_speech(routine, routine.voice, cache_root=Path(tmp))
+        began = time.monotonic()
+        plan = plan_session(routine, cache, rate=routine.voice.rate)
+        planned = time.monotonic()
+        due: dict[str, float] = {}
+        for e in plan.timeline.events:
+            if e.kind is EventKind.SPEAK:
+                due.setdefault(e.text, e.at_ms / 1000)
+        late = 0
+        speech = 0.0
+        for text in plan.pending:
+            clip = cache.clip(text)
+            speech += clip.duration_ms / 1000
+            if time.monotonic() - planned > due[text]:
+                late += 1
+        work = time.monotonic() - planned
+        return planned - began, late, len(due), speech, work
+
+
+def cold_render(routine: Routine) -> tuple[float, float]:
+    """(wall seconds, session seconds) of rendering `routine` on an empty cache."""
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
+        began = time.monotonic()
+        result = render_routine(
+            routine, Path(tmp) / "out.wav", voice=routine.voice, cache_root=Path(tmp) / "cache"
+        )
+        return time.monotonic() - began, result.duration_ms / 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", action="append", help="engine name (repeatable)")
+    parser.add_argument("--routine", default="home-back-basics")
+    parser.add_argument("--render-routine", default="full-body-b")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-render", action="store_true")
+    args = parser.parse_args()
+    engines = args.engine or ["pyttsx3", "piper"]
+    print(f"Python {sys.version.split()[0]}, routine {args.routine}")
+    for engine in engines:
+        runs = [first_sound_and_phrase(args.routine, engine) for _ in range(args.repeat)]
+        sounds, phrases = [s for s, _ in runs], [p for _, p in runs]
+        print(
+            f"{engine:<8} cold run: first sound median {statistics.median(sounds):.3f} s "
+            f"worst {max(sounds):.3f} s; first phrase median {statistics.median(phrases):.3f} s "
+            f"worst {max(phrases):.3f} s (n={len(runs)})"
+        )
+        written = load_routine(resolve_routine(args.routine))
+        routine = _with_engine(written, engine)
+        plan_s, late, total, speech, work = deadlines(routine)
+        print(
+            f"{engine:<8} deadlines: plan {plan_s:.2f} s, then {total} phrases, {late} late; "
+            f"throughput {speech / work if work else float('inf'):.1f} s of speech a second "
+            f"({speech:.0f} s made in {work:.1f} s)"
+        )
+        if not args.skip_render:
+            long = _with_engine(load_routine(resolve_routine(args.render_routine)), engine)
+            wall, length = cold_render(long)
+            print(
+                f"{engine:<8} cold render of {args.render_routine} ({length / 60:.0f} min): "
+                f"{wall:.1f} s"
+            )
+    return 0
+
+
+def _with_engine(routine: Routine, engine: str) -> Routine:
+    from dataclasses import replace
+
+    return replace(routine, voice=replace(routine.voice, engine=engine))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
