@@ -24,7 +24,7 @@ from voicecoach.timeline.model import (
 )
 from voicecoach.timeline.overview import format_overview
 from voicecoach.timeline.room import GAP_MS
-from voicecoach.timeline.seek import resume_start
+from voicecoach.timeline.seek import resume_start, window
 
 
 class Constant:
@@ -180,6 +180,50 @@ def test_emom_says_the_work_at_the_boundary_and_counts_into_the_next() -> None:
     assert ten.at_ms == rest.end_ms - 10_000
     assert ticks(tl, rest) == [rest.end_ms - k * 1000 for k in (3, 2, 1)]
     assert ticks(tl, tl.phases[work[-1].index + 1]) == []
+
+
+CIRCUIT = """
+    name: Circuit
+    exercises:
+      - circuit: Pair
+        rounds: 3
+        rest: 15
+        exercises: [{name: Row, reps: 10}, {name: Push-up, reps: 8}]
+      - name: Plank
+        hold: 30
+"""
+
+
+def test_a_window_to_a_circuit_or_its_exercise_ends_after_its_last_round() -> None:
+    alternating = """
+        name: Alternating
+        exercises:
+          - circuit: Tabata
+            style: intervals
+            rounds: 4
+            rest: 10
+            exercises: [{name: Squats, duration: 20}, {name: Push-ups, duration: 20}]
+          - {name: Plank, hold: 30}
+    """
+    for text, circuit, last in (
+        (alternating, "Tabata", "Push-ups"),
+        (EMOM + "      - {name: Stretch, hold: 30}\n", "Every minute", "Plank"),
+        (CIRCUIT, "Pair", "Push-up"),
+    ):
+        r = routine(text)
+        tl = compile_routine(r, Constant())
+        work = [p for p in tl.phases if p.is_work]
+        for end_at in (circuit, last):
+            _, end = window(tl, None, end_at, routine=r)
+            done = [p for p in work if p.end_ms <= end]
+            assert done[-1].exercise == last, (circuit, end_at)
+            assert done[-1].round_number == done[-1].round_count, (circuit, end_at)
+            assert all(p.block is None for p in work if p.end_ms > end), (circuit, end_at)
+        first = work[0].exercise
+        assert first is not None
+        _, end = window(tl, None, first, routine=r)
+        firsts = [p for p in work if p.exercise == first]
+        assert end == firsts[-1].end_ms
 
 
 AMRAP = """

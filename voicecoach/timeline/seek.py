@@ -10,26 +10,26 @@ from voicecoach.routine.model import Circuit, Exercise, Routine
 from voicecoach.timeline.model import Block, PhaseKind, SetKey, Timeline, set_key
 
 
-def _names(timeline: Timeline, routine: Routine | None) -> dict[str, int]:
-    """Every name an exercise can be started by, with the index of its first exercise in
-    playing order: display names, library ids and circuit names (a circuit's is its first
-    exercise's)."""
-    names: dict[str, int] = {}
+def _names(timeline: Timeline, routine: Routine | None) -> dict[str, tuple[int, ...]]:
+    """Every name an exercise can be started by, with the indexes in playing order of the
+    exercises it names: display names, library ids (one exercise each) and circuit names
+    (every exercise of the circuit)."""
+    names: dict[str, tuple[int, ...]] = {}
     for phase in timeline.phases:
         if phase.exercise and phase.exercise_index is not None:
-            names.setdefault(phase.exercise, phase.exercise_index)
+            names.setdefault(phase.exercise, (phase.exercise_index,))
     if routine is not None:
         index = 0
         for _, items in routine.sections():
             for item in items:
                 if isinstance(item, Circuit):
-                    names.setdefault(item.name, index)
                     exercises: tuple[Exercise, ...] = item.exercises
+                    names.setdefault(item.name, tuple(range(index, index + len(exercises))))
                 else:
                     exercises = (item,)
                 for exercise in exercises:
                     if exercise.library_id:
-                        names.setdefault(exercise.library_id, index)
+                        names.setdefault(exercise.library_id, (index,))
                     index += 1
     return names
 
@@ -51,11 +51,16 @@ def find_start(timeline: Timeline, name: str, *, routine: Routine | None = None)
     (``band-row``) or the name of a circuit (which starts at its announcement); case, dashes
     and spacing are ignored.
     """
+    return _first_phase(timeline, min(_exercises(timeline, name, routine)))
+
+
+def _exercises(timeline: Timeline, name: str, routine: Routine | None) -> tuple[int, ...]:
+    """The indexes in playing order of the exercises `name` stands for (see find_start)."""
     names = _names(timeline, routine)
     wanted = name_key(name)
-    for known, index in names.items():
+    for known, indexes in names.items():
         if name_key(known) == wanted:
-            return _first_phase(timeline, index)
+            return indexes
     by_norm: dict[str, str] = {}
     for known in names:  # display names first: they are what the person sees
         by_norm.setdefault(name_key(known), known)
@@ -94,15 +99,17 @@ def window(
     routine: Routine | None = None,
 ) -> tuple[int, int]:
     """The part of a session from exercise `start_at`'s announcement to the end of exercise
-    `end_at`'s last set (None: from the start, to the end), in timeline milliseconds."""
+    `end_at`'s last set (None: from the start, to the end), in timeline milliseconds.
+
+    An exercise of a circuit ends with its work in the last round; a circuit's name ends with
+    the last work of its last round."""
     start = (
         timeline.phases[find_start(timeline, start_at, routine=routine)].start_ms if start_at else 0
     )
     end = timeline.total_ms
     if end_at:
-        first = timeline.phases[find_start(timeline, end_at, routine=routine)]
-        last = [p for p in timeline.phases if p.is_work and p.exercise == first.exercise]
-        end = last[-1].end_ms
+        indexes = _exercises(timeline, end_at, routine)
+        end = max(p.end_ms for p in timeline.phases if p.is_work and p.exercise_index in indexes)
     if end <= start:
         raise UsageError(f"--to {end_at!r} comes before --from {start_at!r} in this routine")
     return start, end
