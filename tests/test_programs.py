@@ -233,3 +233,59 @@ def test_program_and_next_commands(tmp_path: Path) -> None:
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.startswith("Full Body B\n")
     assert "Full body, twice a week: session 2 of 2, Full Body B" in dry.stderr
+
+
+EVERY_SHAPE = """\
+name: Every Shape
+exercises:
+  - {name: Push-ups, reps: max, duration: 60}
+  - {name: Dips, reps: max}
+  - name: Deadlift
+    weight: 100 kg
+    reps: 5
+    sets:
+      - {weight: 60 kg, warmup: true, rest: 30}
+      - {}
+      - {reps: max}
+  - circuit: Tabata
+    style: intervals
+    rounds: 8
+    rest: 10
+    exercises:
+      - {name: Mountain Climbers, duration: 20}
+  - circuit: Minute by minute
+    every: 60
+    rounds: 3
+    exercises:
+      - {name: Burpees, reps: 10}
+  - circuit: Cindy
+    amrap: 300
+    exercises:
+      - {name: Air squats, reps: 15}
+"""
+
+
+def test_program_show_and_next_take_every_shape_of_routine(tmp_path: Path) -> None:
+    (tmp_path / "shapes.yaml").write_text(EVERY_SHAPE, encoding="utf-8")
+    program = tmp_path / "p.yaml"
+    program.write_text("program: P\nsessions: [shapes.yaml]\nper_week: 2\n", encoding="utf-8")
+    db = tmp_path / "history.sqlite3"
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["program", "--history", str(db), str(program)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[6:12] == [
+        "  Push-ups: 1 x max reps in 60 s",
+        "  Dips: 1 x max reps",
+        "  Deadlift: warm-up 5 reps, 60 kg; 5 reps, 100 kg; max reps, 100 kg",
+        "  Mountain Climbers: 8 rounds x 20 s",
+        "  Burpees: 3 rounds x 10 reps",
+        "  Air squats: 15 reps a round, as many rounds as possible in 5 min 00 s",
+    ]
+    overview = runner.invoke(cli, ["show", str(tmp_path / "shapes.yaml")])
+    assert overview.exit_code == 0, overview.output
+    assert "  - Dips: 1 x max reps, tempo 2-0-2-0" in overview.output
+    dry = runner.invoke(
+        cli, ["next", "--history", str(db), "--dry-run", "--estimate", str(program)]
+    )
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith("Every Shape\n")

@@ -117,9 +117,10 @@ def format_program(
     slot = upcoming.slot
     lines += ["", f"Next: {slot + 1}. {upcoming.routine.name} ({program.sessions[slot].ref})"]
     for item in upcoming.routine.exercises:
+        circuit = item if isinstance(item, Circuit) else None
         for ex in item.exercises if isinstance(item, Circuit) else (item,):
             why = f" ({ex.advice.explain()})" if ex.advice is not None else ""
-            lines.append(f"  {ex.name}: {target(ex)}{why}")
+            lines.append(f"  {ex.name}: {target(ex, circuit=circuit)}{why}")
     lines.append(f"Start it with: voicecoach next {handle}")
     return "\n".join(lines)
 

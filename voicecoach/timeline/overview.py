@@ -72,7 +72,6 @@ def _work(ex: Exercise) -> str:
         text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
         text += f", tempo {ex.tempo}"
     elif ex.work is WorkKind.REPS:
-        assert ex.reps is not None
         text = f"{ex.reps} reps, tempo {ex.tempo}"
     elif ex.work is WorkKind.HOLD:
         text = f"hold {(ex.seconds_ms or 0) / 1000:g} s"
@@ -97,10 +96,16 @@ def _exercise_line(ex: Exercise, *, in_circuit: bool) -> str:
     return f"{ex.name}: {sets}{_work(ex)}{rest}"
 
 
-def target(ex: Exercise, *, sets: bool = True) -> str:
-    """What one exercise asks for today: "3 x 10 reps at 40 kg", "2 x hold 35 s"."""
-    if ex.work is WorkKind.REPS:
-        assert ex.reps is not None
+def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -> str:
+    """What one exercise asks for today: "3 x 10 reps at 40 kg", "2 x hold 35 s", "max reps in
+    60 s"; in a `circuit`, its rounds: "8 rounds x 20 s"."""
+    if ex.set_list:
+        return "; ".join(
+            ("warm-up " if t.warmup else "") + _target(t, ex.work) for t in ex.targets()
+        )
+    if ex.amrap:
+        text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
+    elif ex.work is WorkKind.REPS and ex.reps is not None:
         text = f"{ex.reps} reps"
     elif ex.work is WorkKind.HOLD:
         text = f"hold {(ex.seconds_ms or 0) / 1000:g} s"
@@ -108,7 +113,13 @@ def target(ex: Exercise, *, sets: bool = True) -> str:
         text = f"{(ex.seconds_ms or 0) / 1000:g} s"
     if ex.weight:
         text += f" at {ex.weight}"
-    return f"{ex.sets} x {text}" if sets else text
+    if not sets:
+        return text
+    if circuit is not None and circuit.style is CircuitStyle.AMRAP:
+        return f"{text} a round, as many rounds as possible in {short_clock(circuit.amrap_ms or 0)}"
+    if circuit is not None:
+        return f"{circuit.rounds} round{'s' if circuit.rounds != 1 else ''} x {text}"
+    return f"{ex.sets} x {text}"
 
 
 def todays_targets(routine: Routine) -> list[str]:
