@@ -289,3 +289,39 @@ def test_program_show_and_next_take_every_shape_of_routine(tmp_path: Path) -> No
     )
     assert dry.exit_code == 0, dry.output
     assert dry.stdout.startswith("Every Shape\n")
+
+
+def test_next_without_program_finds_one_played_from_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import voicecoach.cli
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in ("one", "two"):
+        (folder / f"{name}.yaml").write_text(
+            f"name: Session {name}\nexercises:\n  - {{name: Squats, reps: 10}}\n", encoding="utf-8"
+        )
+    (folder / "p3.yaml").write_text(
+        "program: Plan from a path\nsessions: [one.yaml, two.yaml]\nper_week: 2\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "history" / "history.sqlite3"
+
+    def played(routine: object, args: object, *, program: str, slot: int) -> None:
+        # What a run records of a session of a program, without playing it.
+        with HistoryStore.open(db) as store:
+            at = datetime.now(CET) - timedelta(hours=1)
+            play(store, "Session one", at, work_sets=1, slot=slot, program=program)
+
+    monkeypatch.setattr(voicecoach.cli, "_play", played)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["next", "--history", str(db), str(folder / "p3.yaml")])
+    assert done.exit_code == 0, done.output
+    dry = runner.invoke(cli, ["next", "--history", str(db), "--dry-run", "--estimate"])
+    assert dry.exit_code == 0, dry.output
+    assert "Plan from a path: session 2 of 2, Session two" in dry.stderr
+    shown = runner.invoke(cli, ["program", "--history", str(db)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0] == "Plan from a path"
+    assert f"Start it with: voicecoach next {(folder / 'p3.yaml').resolve()}" in shown.output

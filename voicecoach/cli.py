@@ -571,7 +571,7 @@ def next_(program: str | None, play: _PlayArgs) -> None:
       voicecoach next --dry-run
     """
     from voicecoach.history.store import open_existing
-    from voicecoach.session.program import choose_program, next_session
+    from voicecoach.session.program import choose_program, next_session, remember_program
 
     path = _in_force(history=play.history_path).history_path
     store = None if play.no_history else open_existing(path, read_only=True)
@@ -581,6 +581,8 @@ def next_(program: str | None, play: _PlayArgs) -> None:
     finally:
         if store is not None:
             store.close()
+    if not play.no_history and not play.dry_run:
+        remember_program(plan, path)
     slot = upcoming.slot
     _echo(
         f"{plan.name}: session {slot + 1} of {len(plan.sessions)}, {upcoming.routine.name}",

@@ -3,6 +3,8 @@ what `voicecoach next` plays."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,8 +35,42 @@ class NextSession:
     routine: Routine
 
 
+#: Beside the history: the file each program played with `next` was read from, by its name, so
+#: that `next` and `program` without PROGRAM find a program played from a path again.
+PROGRAM_FILES = "programs.json"
+
+
+def _program_files(history: Path) -> dict[str, str]:
+    try:
+        known = json.loads((history.parent / PROGRAM_FILES).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(known, dict):
+        return {}
+    return {k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def remember_program(program: Program, history: Path) -> None:
+    """Note beside the `history` file where `program` was read from (nothing for a program
+    without a file)."""
+    if program.source is None:
+        return
+    known = _program_files(history)
+    known[program.name] = str(program.source.resolve())
+    target = history.parent / PROGRAM_FILES
+    partial = target.with_name(f".{PROGRAM_FILES}.{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        # Only a convenience: the session is still recorded, and PROGRAM names it again.
+        partial.unlink(missing_ok=True)
+
+
 def choose_program(arg: str | None, store: HistoryStore | None) -> Program:
-    """The program a PROGRAM argument names; without one, the one last played with `next`."""
+    """The program a PROGRAM argument names; without one, the one last played with `next`,
+    by its name or from the file it was read from."""
     if arg is not None:
         return load_program(resolve_program(arg))
     names = [e.name for e in list_programs()]
@@ -43,6 +79,11 @@ def choose_program(arg: str | None, store: HistoryStore | None) -> Program:
         for entry in list_programs():
             if last is not None and load_program(entry.path).name == last:
                 return load_program(entry.path)
+        played = _program_files(store.path).get(last) if last is not None else None
+        if played is not None and Path(played).is_file():
+            program = load_program(Path(played))
+            if program.name == last:
+                return program
     raise UsageError(
         f"name a program: {', '.join(names)} (no session of a program has been played yet)"
     )
@@ -135,5 +176,12 @@ def program_report(arg: str | None, history_path: Path | None, *, now: datetime)
     finally:
         if store is not None:
             store.close()
-    handle = arg if arg is not None else (program.source.stem if program.source else program.name)
+    listed = {e.path.resolve() for e in list_programs()}
+    if arg is not None:
+        handle = arg
+    elif program.source is None:
+        handle = program.name
+    else:
+        source = program.source.resolve()
+        handle = program.source.stem if source in listed else str(source)
     return format_program(program, upcoming, sessions, now=now, handle=handle)
