@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from voicecoach.routine.model import (
     Circuit,
+    CircuitStyle,
     Cue,
     Cues,
     Exercise,
@@ -75,13 +76,15 @@ def routines(draw: st.DrawFn) -> Routine:
         if draw(st.booleans()) and draw(st.booleans()):
             size = draw(st.integers(1, 3))
             members = tuple(draw(exercises(next(names), in_circuit=True)) for _ in range(size))
+            style = draw(st.sampled_from([CircuitStyle.STANDARD, CircuitStyle.INTERVALS]))
             return Circuit(
                 "Circuit",
                 draw(st.integers(1, 3)),
                 members,
-                rest_ms=draw(st.integers(0, 30)) * 1000,
-                rest_between_rounds_ms=draw(st.integers(0, 60)) * 1000,
+                rest_ms=draw(st.integers(0, 45)) * 1000,
+                rest_between_rounds_ms=draw(st.integers(0, 120)) * 1000,
                 rest_after_ms=draw(st.integers(0, 90)) * 1000,
+                style=style,
             )
         return draw(exercises(next(names)))
 
@@ -98,6 +101,13 @@ def routines(draw: st.DrawFn) -> Routine:
 def _time_calls(language: str) -> frozenset[str]:
     words = language_for(language)
     return frozenset({words.get_ready_soon, *(words.time_left(s * 1000) for s in range(1, 901))})
+
+
+@functools.cache
+def _rest_calls(language: str) -> frozenset[str]:
+    """ "Rest, one minute thirty." for every length: a long rest says how long it is."""
+    words = language_for(language)
+    return frozenset(words.rest(s * 1000) for s in range(1, 901))
 
 
 def _exercise(r: Routine, phase: Phase) -> Exercise:
@@ -147,7 +157,7 @@ def test_a_coach_would_sign_this_session(r: Routine, rate: int) -> None:
     for phase in tl.phases:
         events = list(tl.events_in(phase))
         spoken = [e for e in events if e.kind is EventKind.SPEAK]
-        if phase.kind is PhaseKind.WORK and phase.reps:
+        if phase.kind is PhaseKind.WORK and phase.reps and phase.block is None:
             counts = [e.at_ms for e in spoken if e.role is Role.COUNT]
             assert counts == _lifts(r, phase), phase.label
             reps = _reps(r, phase)
@@ -161,6 +171,7 @@ def test_a_coach_would_sign_this_session(r: Routine, rate: int) -> None:
         if phase.kind is PhaseKind.REST and phase.duration_ms >= TALKING_REST_MS:
             calls = _time_calls(r.language)
             assert any(e.text in calls for e in spoken), phase.label
+            assert any(e.text in _rest_calls(r.language) for e in spoken), phase.label
         # Labels from the language's table: the phase names and the fixed labels.
         fixed = {
             PhaseKind.REST: words.rest_label,
@@ -170,7 +181,9 @@ def test_a_coach_would_sign_this_session(r: Routine, rate: int) -> None:
         if phase.kind in fixed:
             assert phase.label == fixed[phase.kind]
         if phase.kind is PhaseKind.PREPARE:
-            assert phase.label == words.get_ready_label(phase.exercise or "")
+            # A block gets ready for the whole circuit.
+            name = "Circuit" if phase.block is not None else phase.exercise or ""
+            assert phase.label == words.get_ready_label(name)
         if phase.is_work:
             assert phase.label.startswith(
                 words.labelled(words.place(phase.exercise or "", phase.place), "")
@@ -189,7 +202,8 @@ def test_a_coach_would_sign_this_session(r: Routine, rate: int) -> None:
 
 def _no_repeats_within_the_gap(tl: Timeline) -> None:
     """Anything but a count is said again only REPEAT_GAP_MS later, except what must be said:
-    a set's call, the setup cues before a first set and an exercise's announcement."""
+    a set's call, the setup cues before a first set, an exercise's announcement and a block's
+    own calls (its rhythm: the name at each work, "Rest.", the next name, the time left)."""
     last: dict[str, int] = {}
     for e in tl.events:
         if e.kind is not EventKind.SPEAK or e.role is Role.COUNT:
@@ -199,6 +213,7 @@ def _no_repeats_within_the_gap(tl: Timeline) -> None:
             e.role is Role.SET
             or (e.role is Role.SETUP and phase.kind is PhaseKind.PREPARE)
             or (phase.kind is PhaseKind.ANNOUNCE and e.text.startswith(f"{phase.exercise}. "))
+            or (phase.block is not None and e.role is Role.ENGINE)
         )
         if e.text in last and not must:
             assert e.at_ms - last[e.text] >= REPEAT_GAP_MS, (e, last[e.text])

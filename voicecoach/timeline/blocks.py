@@ -28,6 +28,7 @@ from voicecoach.timeline.compiler import (
     ANNOUNCE_TAIL_MS,
     DURING_EVERY_MS,
     HALFWAY_MIN_MS,
+    TALKING_REST_MS,
     TEN_LEFT_MIN_MS,
     BlockPlace,
     _Compiler,
@@ -165,7 +166,8 @@ def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace)
                 where = c.where(nxt, SetPlace(round_number=next_round, round_count=rounds))
                 for cue in nxt.cues.setup:
                     c.drop(cue, c.length(cue.text), 0, where)
-            heads = [c.say.rest_short]
+            # A long rest says how long it is, as between sets; a short one is just "Rest."
+            heads = [c.say.rest(rest_ms) if rest_ms >= TALKING_REST_MS else c.say.rest_short]
             if end_of_round and rounds > 1:
                 heads.append(c.say.round(next_round, rounds))
             heads.append(c.say.next_up(nxt.name))
