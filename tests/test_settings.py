@@ -222,6 +222,22 @@ def test_config_shows_each_value_and_where_it_comes_from(config_home: Path, tmp_
     ]
 
 
+@pytest.mark.parametrize("missing", [False, True])
+def test_config_says_which_engine_speaks_when_piper_is_not_installed(
+    config_home: Path, monkeypatch: pytest.MonkeyPatch, missing: bool
+) -> None:
+    import sys
+
+    if missing:
+        monkeypatch.setitem(sys.modules, "piper", None)  # `import piper` fails, as without it
+    result = CliRunner().invoke(cli, ["config"])
+    assert result.exit_code == 0, result.output
+    engine = next(line for line in result.output.splitlines() if line.startswith("engine "))
+    shown = "piper (not installed: pyttsx3 is used)" if missing else "piper"
+    assert engine.endswith("  default")
+    assert engine.removeprefix("engine").removesuffix("default").strip() == shown
+
+
 def test_the_routines_folder_of_the_settings_file_is_searched_by_name(
     config_home: Path, tmp_path: Path
 ) -> None:

@@ -719,6 +719,7 @@ def config(
     (~/.config/voicecoach/config.yaml), then voicecoach's default. The
     settings file holds what you set once: engine, voice, rate, volume,
     beeps (dB next to the voice), language, history and routines (folder).
+    An engine that is not installed is shown with the one that speaks instead.
 
     \b
     Examples:

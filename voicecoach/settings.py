@@ -322,6 +322,19 @@ def resolve(
     )
 
 
+def _engine_in_use(name: str) -> str:
+    """`name`, or what speaks instead when it is piper and piper-tts is not installed (a session
+    passes over an engine that is not installed to the next one in order)."""
+    from voicecoach.speech import piper_engine
+    from voicecoach.speech.registry import preference
+
+    if name != piper_engine.PIPER.name or piper_engine.installed():
+        return name
+    instead = next((e.name for e in preference(name) if e.name != name), None)
+    used = f": {instead} is used" if instead else ""
+    return f"{name} (not installed{used})"
+
+
 def describe_in_force(in_force: InForce, path: Path) -> str:
     """What ``voicecoach config`` prints: each setting, its value, and where it comes from."""
     values = {
@@ -334,6 +347,8 @@ def describe_in_force(in_force: InForce, path: Path) -> str:
             shown = values[key]
         elif key == "beeps":
             shown = f"{choice.value:+g} dB"
+        elif key == "engine":
+            shown = _engine_in_use(str(choice.value))
         else:
             shown = str(choice.value)
         rows.append((key, shown, choice.source))
