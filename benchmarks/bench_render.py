@@ -12,6 +12,8 @@ once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemall
 Python allocations; slower, so not timed).
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
+
+Every format at every rate `render` offers, mono and stereo, is a configuration.
 """
 
 from __future__ import annotations
@@ -41,14 +43,13 @@ from voicecoach.timeline.model import Event, EventKind, Phase, Timeline
 
 #: name: (suffix, rate, channels, background)
 CONFIGS: dict[str, tuple[str, int, int, float | None]] = {
-    "wav-22k": ("wav", 22050, 1, None),
-    "wav-44k-stereo": ("wav", 44100, 2, None),
+    f"{fmt}-{rate // 1000}k{'-stereo' if channels == 2 else ''}": (fmt, rate, channels, None)
+    for fmt in ("wav", "flac", "ogg", "mp3")
+    for rate in (22050, 44100)  # the rates `render --sample-rate` offers
+    for channels in (1, 2)
+} | {
     "wav-22k-bg": ("wav", 22050, 1, 0.02),
     "wav-44k-stereo-bg": ("wav", 44100, 2, 0.02),
-    "flac-22k": ("flac", 22050, 1, None),
-    "flac-44k-stereo": ("flac", 44100, 2, None),
-    "ogg-22k": ("ogg", 22050, 1, None),
-    "mp3-22k": ("mp3", 22050, 1, None),
 }
 
 _RATE = 22050
