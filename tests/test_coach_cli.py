@@ -267,6 +267,42 @@ def test_stats_of_one_exercise(weeks_of_pulling: Path) -> None:
     )
 
 
+def test_stats_of_one_exercise_by_its_library_id(tmp_path: Path) -> None:
+    routine = tmp_path / "rows.yaml"
+    routine.write_text(
+        "name: Rows\nexercises:\n  - {use: barbell-row, name: Rudern, reps: 8, weight: 40 kg}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "history.sqlite3"
+    with HistoryStore.open(db) as store:
+        for day, (name, path) in enumerate([("Bent-Over Barbell Row", None), ("Rudern", routine)]):
+            sid = store.start_session(
+                routine_name="Rows",
+                routine_path=None if path is None else str(path),
+                content_hash=None,
+                started_at=T0 + timedelta(days=day),
+            )
+            store.record_set(
+                sid,
+                exercise=name,
+                exercise_index=0,
+                round_number=None,
+                set_number=1,
+                side=None,
+                reps=8,
+                seconds=None,
+                weight="40 kg",
+                skipped=False,
+                finished_at=T0 + timedelta(days=day, minutes=1),
+            )
+    by_name = invoke("stats", "--exercise", "bent-over barbell row", "--history", db)
+    assert by_name.startswith("Bent-Over Barbell Row: 1 work set in 1 session")
+    # The library id, in any case and with spaces for dashes: the newest name it was played as.
+    for given in ("barbell-row", "Barbell Row"):
+        by_id = invoke("stats", "--exercise", given, "--history", db)
+        assert by_id.startswith("Rudern: 1 work set in 1 session"), by_id
+
+
 def test_history_csv_has_every_set_planned_and_done(weeks_of_pulling: Path) -> None:
     lines = invoke("history", "--csv", "--history", weeks_of_pulling).splitlines()
     assert lines[0] == (

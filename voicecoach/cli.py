@@ -877,7 +877,8 @@ def log(entries: Sequence[str], session_id: int | None, history_path: Path | Non
 @click.option(
     "--exercise",
     metavar="NAME",
-    help="One exercise: best set, estimated one-rep maximum, load per session, volume per week.",
+    help="One exercise (its name or library id): best set, estimated one-rep maximum, load per "
+    "session, volume per week.",
 )
 @_history_file_option
 def stats(weeks: int, as_json: bool, exercise: str | None, history_path: Path | None) -> None:

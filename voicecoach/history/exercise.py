@@ -185,6 +185,32 @@ def format_exercise_stats(st: ExerciseStats, *, width: int = 60) -> str:
     return "\n".join(lines)
 
 
+def names_of_library_id(library_id: str, routine_paths: Sequence[str]) -> list[str]:
+    """The names the exercise library id `library_id` (case and dashes ignored) has: in the
+    bundled library, and in the routine files given that still load (`use:` with its `name:`,
+    or an id of the routine's own library)."""
+    from voicecoach.errors import RoutineError
+    from voicecoach.routine.library import bundled_library
+    from voicecoach.routine.loader import load_routine
+
+    wanted = _norm(library_id)
+    names = [e.name for e in bundled_library().values() if e.name and _norm(e.id) == wanted]
+    for name in dict.fromkeys(routine_paths):
+        path = Path(name)
+        if not path.is_absolute() or not path.is_file():
+            continue
+        try:
+            routine = load_routine(path)
+        except RoutineError:
+            continue
+        names += [
+            e.name
+            for e in routine.all_exercises()
+            if e.library_id is not None and _norm(e.library_id) == wanted
+        ]
+    return names
+
+
 def exercise_report(path: Path | None, name: str, *, width: int = 60) -> str:
     """`voicecoach stats --exercise NAME`; the history is only read, never created."""
     path = default_path() if path is None else path
@@ -195,7 +221,13 @@ def exercise_report(path: Path | None, name: str, *, width: int = 60) -> str:
         sessions = store.recent_sessions(None)
         sets = store.all_sets()
     known = exercise_names(sets)
-    if _norm(name) not in {_norm(n) for n in known}:
+    recorded = {_norm(n) for n in known}
+    if _norm(name) not in recorded:
+        paths = [s.routine_path for s in sessions if s.routine_path]
+        named = {_norm(n) for n in names_of_library_id(name, paths)} & recorded
+        # The name of the newest set of the exercise that library id stands for.
+        name = next((s.exercise for s in reversed(sets) if _norm(s.exercise) in named), name)
+    if _norm(name) not in recorded:
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UsageError(
