@@ -13,6 +13,7 @@ from voicecoach.routine.loader import load_routine_text
 from voicecoach.routine.model import AMRAP_CAP, Routine
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.dryrun import header, to_json
+from voicecoach.timeline.language import language_for
 from voicecoach.timeline.model import (
     Amrap,
     Block,
@@ -224,6 +225,26 @@ def test_a_window_to_a_circuit_or_its_exercise_ends_after_its_last_round() -> No
         _, end = window(tl, None, first, routine=r)
         firsts = [p for p in work if p.exercise == first]
         assert end == firsts[-1].end_ms
+
+
+def test_the_rest_after_an_emom_block_is_one_rest_with_its_whole_length() -> None:
+    """What the last interval leaves over and the circuit's rest_after (90 s by default) are
+    one rest, announced with its whole length."""
+    tl = compiled(EMOM + "      - {name: Stretch, hold: 30}\n")
+    work = block_work(tl)
+    stretch = next(p for p in tl.phases if p.exercise == "Stretch")
+    between = tl.phases[work[-1].index + 1 : stretch.index]
+    assert [p.kind for p in between] == [PhaseKind.REST]
+    (rest,) = between
+    assert rest.start_ms == work[-1].end_ms
+    assert rest.end_ms == work[-1].start_ms + 60_000 + 90_000
+    words = said(tl, rest)
+    assert words[:2] == [
+        f"Rest, {language_for('en').duration(rest.duration_ms)}.",
+        "Next up: Stretch.",
+    ]
+    assert "1 minute left." in words
+    check_invariants(tl)
 
 
 AMRAP = """

@@ -52,8 +52,14 @@ _BLOCK = {
 }
 
 
-def compile_block(c: _Compiler, section: Section, circuit: Circuit, head: list[str]) -> None:
-    """Lay out an interval, EMOM or AMRAP circuit, `head` phrases first (welcome, section)."""
+def compile_block(
+    c: _Compiler, section: Section, circuit: Circuit, head: list[str], *, rest_follows: bool
+) -> int:
+    """Lay out an interval, EMOM or AMRAP circuit, `head` phrases first (welcome, section).
+
+    When a rest follows the block (`rest_follows`), what the last EMOM interval leaves over is
+    not laid out but returned, to be one rest with the one after: the person hears one rest
+    with its whole length, not two in a row."""
     kw = BlockPlace(_BLOCK[circuit.style], len(c.phases))
     first = circuit.exercises[0]
     rounds = circuit.rounds if circuit.style is not CircuitStyle.AMRAP else None
@@ -76,9 +82,10 @@ def compile_block(c: _Compiler, section: Section, circuit: Circuit, head: list[s
     if circuit.style is CircuitStyle.INTERVALS:
         _intervals(c, section, circuit, kw)
     elif circuit.style is CircuitStyle.EMOM:
-        _emom(c, section, circuit, kw)
+        return _emom(c, section, circuit, kw, rest_follows=rest_follows)
     else:
         _amrap(c, section, circuit, kw)
+    return 0
 
 
 def tasks(c: _Compiler, circuit: Circuit) -> str:
@@ -340,6 +347,10 @@ def _rest(
         )
         if at is not None:
             cursor = at + c.length(text) + GAP_MS
+    if call is None:
+        # A rest of 30 s or more tells the time left, as between sets; the setup cues go
+        # where the calls leave room.
+        c.time_calls(room, lo=cursor, get_ready=countdown)
     where = c.where(nxt, place)
     for cue in reversed(nxt.cues.setup):
         at = c.speak_cue(
@@ -347,9 +358,6 @@ def _rest(
         )
         if at is not None:
             hi = at - GAP_MS
-    if call is None:
-        # A rest of 30 s or more tells the time left, as between sets.
-        c.time_calls(room, lo=cursor, get_ready=countdown)
     c.close_phase(
         PhaseKind.REST,
         room,
@@ -364,7 +372,10 @@ def _rest(
 # -- EMOM ----------------------------------------------------------------------------------------
 
 
-def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> None:
+def _emom(
+    c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace, *, rest_follows: bool
+) -> int:
+    """The intervals; returns the last one's leftover when a rest follows (see compile_block)."""
     assert circuit.every_ms is not None
     exercises = circuit.exercises
     rounds = circuit.rounds
@@ -379,6 +390,8 @@ def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> N
             nxt = exercises[0] if end_of_round else exercises[j + 1]
             next_round = r + 1 if end_of_round and not last else r
             rest_ms = start + circuit.every_ms - c.t
+            if last and rest_follows:
+                return max(rest_ms, 0)
             heads = [c.say.rest_short]
             if end_of_round and not last:
                 heads.append(c.say.round(next_round, rounds))
@@ -395,6 +408,7 @@ def _emom(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace) -> N
                 place=SetPlace(round_number=next_round, round_count=rounds),
                 kw=kw,
             )
+    return 0
 
 
 # -- AMRAP ---------------------------------------------------------------------------------------

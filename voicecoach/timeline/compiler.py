@@ -880,8 +880,9 @@ class _Compiler:
             if first_of_section and len(self.routine.sections()) > 1:
                 head.append(self.say.section_names[section.value])
             nxt = items[i + 1][1] if i + 1 < len(items) else None
+            rest_after = item.rest_after_ms if nxt is not None else 0
             if isinstance(item, Circuit) and item.style is not CircuitStyle.STANDARD:
-                compile_block(self, section, item, head)
+                rest_after += compile_block(self, section, item, head, rest_follows=rest_after > 0)
                 last_ex = item.exercises[-1]
             elif isinstance(item, Circuit):
                 self.circuit(section, item, head)
@@ -890,9 +891,9 @@ class _Compiler:
                 self.announce(section, item, head, place=SetPlace(), in_circuit=False)
                 self.exercise_sets(section, item, sets=item.sets, round_no=None, round_count=None)
                 last_ex = item
-            if nxt is not None and item.rest_after_ms > 0:
+            if nxt is not None and rest_after > 0:
                 first = nxt.exercises[0] if isinstance(nxt, Circuit) else nxt
-                self.rest_between(item.rest_after_ms, section, last_ex, first)
+                self.rest_between(rest_after, section, last_ex, first)
         self.done()
         return self.timeline()
 
