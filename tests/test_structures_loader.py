@@ -424,10 +424,18 @@ CASES = [
     pytest.param(
         one_circuit("circuit: C\nrounds: 3\nevery: 60\nrest_between_rounds: 30"),
         [
-            "routine.yaml:6:5: an 'emom' circuit has no 'rest_between_rounds': each "
+            "routine.yaml:6:5: a circuit with 'every' (EMOM) has no 'rest_between_rounds': each "
             "interval's rest is what its work leaves over",
         ],
         id="every-with-rest",
+    ),
+    pytest.param(
+        one_circuit("circuit: C\nrounds: 3\nevery: 60\nrest: 10"),
+        [
+            "routine.yaml:6:5: a circuit with 'every' (EMOM) has no 'rest': each interval's "
+            "rest is what its work leaves over",
+        ],
+        id="every-with-rest-key",
     ),
     pytest.param(
         one_circuit("circuit: C\nrounds: 3\nstyle: intervals\nevery: 60"),

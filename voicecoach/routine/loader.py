@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import (
@@ -127,6 +127,13 @@ def load_routine(path: Path) -> Routine:
     checked = check_file(path, want="routine")
     assert checked.routine is not None
     return checked.routine
+
+
+#: A circuit style as the routine file asks for it, in messages.
+_STYLE_KEY: Final = {
+    CircuitStyle.EMOM: "a circuit with 'every' (EMOM)",
+    CircuitStyle.AMRAP: "an 'amrap' circuit",
+}
 
 
 @dataclass(frozen=True)
@@ -527,7 +534,7 @@ class _RoutineBuilder:
                 if key in found:
                     check.problem(
                         found[key][0].pos,
-                        f"an '{style.value}' circuit has no '{key}': "
+                        f"{_STYLE_KEY[style]} has no '{key}': "
                         + (
                             "each interval's rest is what its work leaves over"
                             if style is CircuitStyle.EMOM
