@@ -226,6 +226,19 @@ def test_a_long_rest_tells_the_time_left_and_the_next_set() -> None:
     ]
 
 
+def test_a_rest_of_a_minute_and_a_bit_calls_the_minute() -> None:
+    ex = exercise(sets=2, rest_ms=75_000, reps=Reps(8, 10))
+    tl = compiled(ex)
+    rest = next(p for p in tl.phases if p.kind is PhaseKind.REST)
+    said = [(e.at_ms - rest.start_ms, e.text) for e in tl.events_in(rest) if e.role is Role.ENGINE]
+    assert said[:4] == [
+        (500, "Rest, one minute fifteen."),
+        (15_000, "1 minute left."),
+        (45_000, "30 seconds left."),
+        (65_000, "10 seconds, get ready."),
+    ]
+
+
 def test_the_rest_before_a_new_exercise_names_it_and_its_first_setup_cue() -> None:
     nxt = exercise("Deadlift", cues=Cues(setup=(Cue("Bar over mid-foot."), Cue("Hips back."))))
     tl = compiled(exercise(rest_after_ms=60_000), nxt)

@@ -79,6 +79,9 @@ DURING_EVERY_MS = 12_000
 REPEAT_GAP_MS = 30_000
 #: Rests of at least this long get time calls ("One minute left.", "10 seconds, get ready.").
 TALKING_REST_MS = 30_000
+#: A rest calls each whole minute left that comes at least this long after it starts (after
+#: "Rest, one minute fifteen." and the next name).
+MINUTE_CALL_ROOM_MS = 10_000
 #: A rest before a new exercise of at least this long previews its first setup cue.
 PREVIEW_REST_MS = 45_000
 #: A finish cue of a hold starts about this long before the end.
@@ -470,7 +473,7 @@ class _Compiler:
         calls: list[tuple[int, str]] = [
             (m * 60_000, self.say.time_left(m * 60_000))
             for m in range(length // 60_000, 0, -1)
-            if length >= m * 60_000 + 30_000
+            if length >= m * 60_000 + MINUTE_CALL_ROOM_MS
         ]
         if length >= 45_000:
             calls.append((30_000, self.say.time_left(30_000)))
