@@ -117,6 +117,15 @@ def test_show_lists_exercises_muscles_and_equipment() -> None:
     assert "Equipment: " in result.stdout
 
 
+def test_show_says_its_total_is_estimated_as_validate_estimates_it() -> None:
+    shown = invoke("show", "full-body-a").stdout.splitlines()
+    total = next(line for line in shown if line.startswith("total "))
+    assert total.endswith("; speech lengths estimated")
+    validated = invoke("validate", "--estimate", str(bundled_routines()["full-body-a"])).stdout
+    assert f", {total.split(',')[0].removeprefix('total ')}; speech lengths estimated)" in validated
+    assert "The total time is estimated" in invoke("show", "--help").stdout
+
+
 def test_schema_command_prints_the_shipped_schema() -> None:
     from voicecoach.routine.schema import routine_schema
 

@@ -78,7 +78,7 @@ def test_show_gives_todays_targets_and_why(pull_day: tuple[Path, Path]) -> None:
     routine, db = pull_day
     assert invoke("show", routine, "--history", db) == (
         "Pull Day\n"
-        "total 8 min 17 s, 5 sets, language en\n"
+        "total 8 min 17 s, 5 sets, language en; speech lengths estimated\n"
         "\n"
         "Exercises:\n"
         "  - Deadlift: 3 x 10 reps, tempo 2-0-2-0, 40 kg, rest 60 s\n"

@@ -486,7 +486,8 @@ def show(routine: str, history_path: Path | None, no_progress: bool) -> None:
     """Show what ROUTINE holds: exercises, sets, total time, muscles, equipment.
 
     Exercises with a progression rule show today's target and why, from the
-    workout history.
+    workout history. The total time is estimated from words and speaking
+    rate; validate and run --dry-run measure the voice, a few seconds apart.
 
     \b
     Example:

@@ -138,9 +138,11 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
         lines.append(routine.description.strip())
     capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
     cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
+    # Estimated lengths differ by a few seconds from those validate and the dry run measure.
+    estimated = "" if timeline.measured else "; speech lengths estimated"
     lines.append(
         f"total {short_clock(timeline.total_ms)}{cap}, {timeline.set_count()} sets, "
-        f"language {routine.language}"
+        f"language {routine.language}{estimated}"
     )
     for section, items in routine.sections():
         lines += ["", f"{_SECTION_TITLE[section.value]}:"]
