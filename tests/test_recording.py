@@ -16,6 +16,7 @@ from voicecoach.session.run import HistoryRecorder
 from voicecoach.testing import FakeClock, FakeKeys, RecordingSink
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
+from voicecoach.timeline.language import language_for
 from voicecoach.timeline.model import Phase, PhaseKind, Timeline
 
 ROUTINE = """\
@@ -176,6 +177,35 @@ def test_the_panel_shows_what_will_be_recorded() -> None:
     ]
     assert "reps: 9, Enter records it" in panel.messages
     assert "recorded: Deadlift set 1: 9 reps at 40 kg" in panel.messages
+
+
+def test_the_panel_speaks_the_routine_s_language_while_numbers_are_typed() -> None:
+    """A German routine's panel says what will be recorded, and what was typed, in German."""
+    routine = load_routine_text(
+        "language: de\n" + ROUTINE.replace("name: Typed", "name: Getippt"), filename="de.yaml"
+    )
+    timeline = compile_routine(routine, EstimatedDurations())
+    rest1 = after(work(timeline, "Deadlift", 1), timeline)
+    clock = FakeClock(START, typing(rest1.start_ms + 1000, "9\nw42.5\n"))
+    panel = Panel()
+    Player(
+        timeline,
+        clips=NoClips(),
+        beeps={},
+        sink=RecordingSink(clock.now),
+        clock=clock,
+        keys=FakeKeys(clock),
+        display=panel,  # type: ignore[arg-type]
+        words=language_for("de"),
+    ).run()
+    assert panel.records[:2] == [
+        "Deadlift Satz 1: 10 Wiederholungen mit 40 kg",
+        "Deadlift Satz 1: 9 Wiederholungen mit 40 kg",
+    ]
+    assert "Wiederholungen: 9, Enter trägt ein" in panel.messages
+    assert "eingetragen: Deadlift Satz 1: 9 Wiederholungen mit 40 kg" in panel.messages
+    assert "Gewicht der nächsten Sätze eingeben, dann Enter" in panel.messages
+    assert "Deadlift: ab jetzt 42.5 kg" in panel.messages
 
 
 def test_key_input_numbers_marks_and_keys() -> None:

@@ -24,6 +24,7 @@ from voicecoach.playback.clock import Clock
 from voicecoach.playback.keyinput import KeyInput, Mark, Number
 from voicecoach.playback.sinks import Sink
 from voicecoach.routine.progress import parse_load
+from voicecoach.timeline.language import Language, language_for
 from voicecoach.timeline.model import Amrap, Event, EventKind, Phase, Role, SetId, Timeline
 
 #: A sound due longer ago than this is not played at all.
@@ -80,15 +81,6 @@ class Done:
     entered: str = "target"
     #: The rounds an AMRAP block finished.
     rounds: int | None = None
-
-    def __str__(self) -> str:
-        if self.rounds is not None:
-            text = f"{self.rounds} round{'s' if self.rounds != 1 else ''}"
-        elif self.reps is not None:
-            text = f"{self.reps} reps"
-        else:
-            text = f"{self.seconds or 0:g} s"
-        return f"{text} at {self.weight}" if self.weight else text
 
 
 class Recorder(Protocol):
@@ -183,6 +175,7 @@ class Player:
         recorder: Recorder | None = None,
         pause_phrase: str = "Paused.",
         resume_phrase: str = "Resumed.",
+        words: Language | None = None,
         live_refresh: bool = False,
     ) -> None:
         self.clips = clips
@@ -194,6 +187,8 @@ class Player:
         self.recorder = recorder
         self.pause_phrase = pause_phrase
         self.resume_phrase = resume_phrase
+        #: The routine's language, for what the panel says while numbers are typed.
+        self.words = words or language_for("en")
         self.live_refresh = live_refresh
         self.stats = PlayStats()
         self._use(timeline)
@@ -469,7 +464,7 @@ class Player:
     def _show_record(self) -> None:
         target = self._entry_target()
         if self.display is not None and target is not None:
-            self.display.record(f"{_set_label(target)}: {self.done(target)}")
+            self.display.record(self._set_done(target))
 
     def _number(self, number: Number) -> bool:
         """A number typed and Enter: the reps of a set (seconds of a hold; in an AMRAP phase what
@@ -480,13 +475,14 @@ class Player:
             return False
         target = self._entry_target()
         if target is None or number.whole is None:
-            self._tell("no set to record yet" if target is None else "reps are whole numbers")
+            w = self.words
+            self._tell(w.panel_nothing_to_record if target is None else w.panel_whole_reps)
             return False
         if target is self._current and target.amrap is not None:
             self.reached[target.index] = number.whole
             if target.amrap is Amrap.OPEN:
                 return self._end_open_set(target)
-            self._tell(f"{number.whole} {'rounds' if target.amrap is Amrap.ROUNDS else 'reps'}")
+            self._tell(self.words.reached(number.whole, rounds=target.amrap is Amrap.ROUNDS))
             return False
         self._typed[target.index] = number.whole
         if target.index in self._done_sets | self._skipped_sets:
@@ -494,7 +490,7 @@ class Player:
             self._skipped_sets.discard(target.index)
             if self.recorder is not None:
                 self.recorder.set_corrected(target, self.done(target))
-        self._tell(f"recorded: {_set_label(target)}: {self.done(target)}")
+        self._tell(self.words.panel_recorded.format(what=self._set_done(target)))
         return False
 
     def _new_weight(self, number: Number) -> None:
@@ -504,13 +500,26 @@ class Player:
         upcoming = [p for p in self.timeline.phases[start:] if p.is_work]
         index = upcoming[0].exercise_index if upcoming else None
         if index is None:
-            self._tell("no set left to change the weight of")
+            self._tell(self.words.panel_no_weight_target)
             return
         phase = upcoming[0]
         load = parse_load(phase.weight)
         weight = f"{number.text} {load.unit if load is not None else 'kg'}"
         self._weights[index] = weight
-        self._tell(f"{phase.exercise}: {weight} from now on")
+        self._tell(self.words.panel_weight_from_now.format(exercise=phase.exercise, weight=weight))
+
+    def _set_done(self, phase: Phase) -> str:
+        """ "Deadlift set 2: 10 reps at 40 kg", in the routine's language."""
+        done = self.done(phase)
+        return self.words.set_done(
+            phase.exercise or phase.label,
+            phase.set_number or 1,
+            phase.side,
+            reps=done.reps,
+            seconds=done.seconds,
+            weight=done.weight,
+            rounds=done.rounds,
+        )
 
     def _tell(self, text: str) -> None:
         if self.display is not None:
@@ -528,13 +537,14 @@ class Player:
             return self._enter_key()
         if got is None:
             if self.input.typed and self.display is not None:
-                what = "weight" if self._weight_next else "reps"
-                self.display.message(f"{what}: {self.input.typed}, Enter records it")
+                w = self.words
+                typing = w.panel_typing_weight if self._weight_next else w.panel_typing_reps
+                self.display.message(typing.format(typed=self.input.typed))
             return False
         key = got.key.lower()
         if key == "w":
             self._weight_next = True
-            self._tell("type the weight of the next sets, then Enter")
+            self._tell(self.words.panel_type_weight)
             return False
         if key == "q":
             raise _Quit
@@ -561,7 +571,7 @@ class Player:
             if current.on_enter is not None:
                 self._say(current.on_enter)
             if self.display is not None:
-                self.display.message(f"{rounds} round{'s' if rounds != 1 else ''} done")
+                self.display.message(self.words.rounds_done(rounds))
             return False
         if current.amrap is Amrap.TIMED:
             return False
@@ -655,9 +665,3 @@ class Player:
         self._typed.pop(work[-1].index, None)  # and what was typed for it is gone
         self._countdown()
         self._jump(work[-1].index)
-
-
-def _set_label(phase: Phase) -> str:
-    """ "Deadlift set 2", "Bird Dog set 1, left"."""
-    label = f"{phase.exercise or phase.label} set {phase.set_number or 1}"
-    return f"{label}, {phase.side}" if phase.side else label

@@ -355,6 +355,7 @@ def _player(
         recorder=recorder,
         pause_phrase=words.paused,
         resume_phrase=words.resumed,
+        words=words,
         live_refresh=live,
     )
 

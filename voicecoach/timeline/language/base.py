@@ -85,6 +85,15 @@ class Language(ABC):
     #: What a set will be recorded as, on the live panel, and how to change it.
     panel_record: ClassVar[str]
     panel_record_hint: ClassVar[str]
+    #: The live panel's messages while a number is typed for a set (reps; after w, a weight).
+    panel_nothing_to_record: ClassVar[str]
+    panel_whole_reps: ClassVar[str]
+    panel_no_weight_target: ClassVar[str]
+    panel_type_weight: ClassVar[str]
+    panel_typing_reps: ClassVar[str]  # "reps: {typed}, Enter records it"
+    panel_typing_weight: ClassVar[str]  # "weight: {typed}, Enter records it"
+    panel_recorded: ClassVar[str]  # "recorded: {what}"
+    panel_weight_from_now: ClassVar[str]  # "{exercise}: {weight} from now on"
     #: What Enter does in each kind of AMRAP phase, added to the keys line.
     enter_hints: ClassVar[dict[Amrap, str]]
 
@@ -194,6 +203,28 @@ class Language(ABC):
     @abstractmethod
     def rep_open(self, number: int) -> str:
         """The live panel's rep line in an open-ended AMRAP set."""
+
+    @abstractmethod
+    def set_done(
+        self,
+        exercise: str,
+        number: int,
+        side: str | None,
+        *,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        rounds: int | None,
+    ) -> str:
+        """What a set is recorded as, on the live panel: "Deadlift set 2: 10 reps at 40 kg"."""
+
+    @abstractmethod
+    def reached(self, count: int, *, rounds: bool) -> str:
+        """What an AMRAP phase reached, as typed: "12 reps", "3 rounds"."""
+
+    @abstractmethod
+    def rounds_done(self, rounds: int) -> str:
+        """The live panel's message as a round of an AMRAP block is marked: "3 rounds done"."""
 
     # -- per-set targets, effort, AMRAP and blocks --------------------------------------------
 

@@ -89,6 +89,14 @@ class German(Language):
     panel_keys = "Tasten: Leertaste Pause · n weiter · b zurück · w Gewicht · q beenden"
     panel_record = "erfasst"
     panel_record_hint = "(Wiederholungen + Enter zum Ändern)"
+    panel_nothing_to_record = "noch kein Satz zum Eintragen"
+    panel_whole_reps = "Wiederholungen sind ganze Zahlen"
+    panel_no_weight_target = "kein Satz mehr, dessen Gewicht sich ändern ließe"
+    panel_type_weight = "Gewicht der nächsten Sätze eingeben, dann Enter"
+    panel_typing_reps = "Wiederholungen: {typed}, Enter trägt ein"
+    panel_typing_weight = "Gewicht: {typed}, Enter trägt ein"
+    panel_recorded = "eingetragen: {what}"
+    panel_weight_from_now = "{exercise}: ab jetzt {weight}"
     enter_hints: ClassVar[dict[Amrap, str]] = {
         Amrap.OPEN: " · Enter: Satz fertig (vorher die Wiederholungen eintippen)",
         Amrap.TIMED: " · Wiederholungen eintippen, dann Enter",
@@ -221,6 +229,34 @@ class German(Language):
         if place.side:
             parts.append(place.side)
         return ", ".join(parts)
+
+    def set_done(
+        self,
+        exercise: str,
+        number: int,
+        side: str | None,
+        *,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        rounds: int | None,
+    ) -> str:
+        head = f"{exercise} Satz {number}" + (f", {side}" if side else "")
+        if rounds is not None:
+            what = f"{rounds} {'Runde' if rounds == 1 else 'Runden'}"
+        elif reps is not None:
+            what = f"{reps} {'Wiederholung' if reps == 1 else 'Wiederholungen'}"
+        else:
+            what = f"{seconds or 0:g} s"
+        return f"{head}: {what} mit {weight}" if weight else f"{head}: {what}"
+
+    def reached(self, count: int, *, rounds: bool) -> str:
+        if rounds:
+            return f"{count} {'Runde' if count == 1 else 'Runden'}"
+        return f"{count} {'Wiederholung' if count == 1 else 'Wiederholungen'}"
+
+    def rounds_done(self, rounds: int) -> str:
+        return f"{rounds} {'Runde' if rounds == 1 else 'Runden'} geschafft"
 
     def rep_of(self, number: int, count: int) -> str:
         return f"Wiederholung {number} von {count}"

@@ -69,6 +69,14 @@ class English(Language):
     panel_keys = "keys: space pause · n next · b back · w weight · q quit"
     panel_record = "record"
     panel_record_hint = "(type reps + Enter to change)"
+    panel_nothing_to_record = "no set to record yet"
+    panel_whole_reps = "reps are whole numbers"
+    panel_no_weight_target = "no set left to change the weight of"
+    panel_type_weight = "type the weight of the next sets, then Enter"
+    panel_typing_reps = "reps: {typed}, Enter records it"
+    panel_typing_weight = "weight: {typed}, Enter records it"
+    panel_recorded = "recorded: {what}"
+    panel_weight_from_now = "{exercise}: {weight} from now on"
     enter_hints: ClassVar[dict[Amrap, str]] = {
         Amrap.OPEN: " · Enter: set done (type the reps first to record them)",
         Amrap.TIMED: " · type the reps, then Enter",
@@ -196,6 +204,33 @@ class English(Language):
         if place.side:
             parts.append(place.side)
         return ", ".join(parts)
+
+    def set_done(
+        self,
+        exercise: str,
+        number: int,
+        side: str | None,
+        *,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        rounds: int | None,
+    ) -> str:
+        head = f"{exercise} set {number}" + (f", {side}" if side else "")
+        if rounds is not None:
+            what = f"{rounds} round{'s' if rounds != 1 else ''}"
+        elif reps is not None:
+            what = f"{reps} rep{'s' if reps != 1 else ''}"
+        else:
+            what = f"{seconds or 0:g} s"
+        return f"{head}: {what} at {weight}" if weight else f"{head}: {what}"
+
+    def reached(self, count: int, *, rounds: bool) -> str:
+        unit = "round" if rounds else "rep"
+        return f"{count} {unit}{'s' if count != 1 else ''}"
+
+    def rounds_done(self, rounds: int) -> str:
+        return f"{rounds} round{'s' if rounds != 1 else ''} done"
 
     def rep_of(self, number: int, count: int) -> str:
         return f"rep {number} of {count}"

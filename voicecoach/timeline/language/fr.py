@@ -77,6 +77,14 @@ class French(Language):
     panel_keys = "touches : espace pause · n suivant · b retour · w charge · q quitter"
     panel_record = "noté"
     panel_record_hint = "(répétitions + Entrée pour changer)"
+    panel_nothing_to_record = "aucune série à noter pour l'instant"
+    panel_whole_reps = "les répétitions sont des nombres entiers"
+    panel_no_weight_target = "plus aucune série dont changer la charge"
+    panel_type_weight = "tapez la charge des séries suivantes, puis Entrée"
+    panel_typing_reps = "répétitions : {typed}, Entrée l'enregistre"
+    panel_typing_weight = "charge : {typed}, Entrée l'enregistre"
+    panel_recorded = "noté : {what}"
+    panel_weight_from_now = "{exercise} : {weight} désormais"
     enter_hints: ClassVar[dict[Amrap, str]] = {
         Amrap.OPEN: " · Entrée : série finie (tapez d'abord les répétitions)",
         Amrap.TIMED: " · tapez les répétitions, puis Entrée",
@@ -219,6 +227,33 @@ class French(Language):
 
     def labelled(self, head: str, detail: str) -> str:
         return f"{head} : {detail}"
+
+    def set_done(
+        self,
+        exercise: str,
+        number: int,
+        side: str | None,
+        *,
+        reps: int | None,
+        seconds: float | None,
+        weight: str | None,
+        rounds: int | None,
+    ) -> str:
+        head = f"{exercise} série {number}" + (f", {side}" if side else "")
+        if rounds is not None:
+            what = f"{rounds} tour{'s' if rounds > 1 else ''}"
+        elif reps is not None:
+            what = f"{reps} répétition{'s' if reps > 1 else ''}"
+        else:
+            what = f"{seconds or 0:g} s"
+        return f"{head} : {what} à {weight}" if weight else f"{head} : {what}"
+
+    def reached(self, count: int, *, rounds: bool) -> str:
+        unit = "tour" if rounds else "répétition"
+        return f"{count} {unit}{'s' if count > 1 else ''}"
+
+    def rounds_done(self, rounds: int) -> str:
+        return f"{rounds} tour{'s' if rounds > 1 else ''} terminé{'s' if rounds > 1 else ''}"
 
     def rep_of(self, number: int, count: int) -> str:
         return f"répétition {number} sur {count}"
