@@ -466,7 +466,7 @@ class _Compiler:
     def time_calls(self, room: Room, *, lo: int, get_ready: bool) -> None:
         """Time left in a rest of TALKING_REST_MS or more: each whole minute, 30 s, and 10 s
         ("10 seconds, get ready" when a set follows); when none of those find room, the first
-        ten seconds that do."""
+        five seconds from 20 seconds left on that do."""
         length = room.end - room.start
         if length < TALKING_REST_MS:
             return
@@ -493,7 +493,7 @@ class _Compiler:
                 is not None
             ):
                 placed += 1
-        for left in range(20_000, length - 5_000, 10_000):
+        for left in range(20_000, length - 4_000, 5_000):
             if placed:
                 break
             target = room.end - left
