@@ -325,7 +325,9 @@ def test_warmup_sets_are_not_work_sets() -> None:
         (None, "80 kg"),
     ]
     assert tl.set_count() == 3
-    assert work[0].label == "Deadlift, set 1 of 5: 5 reps, warm-up"
+    assert work[0].label == "Deadlift, warm-up set 1 of 2: 5 reps"
+    assert work[1].label == "Deadlift, warm-up set 2 of 2: 3 reps"
+    assert work[2].label == "Deadlift, set 1 of 3: 5 reps"
 
 
 def test_a_drop_set_after_no_rest_still_has_time_to_say_so() -> None:
@@ -404,7 +406,7 @@ def test_json_work_phases_carry_set_reps_and_weight() -> None:
     assert work[0] == {
         "at_ms": work[0]["at_ms"],
         "kind": "phase",
-        "text": "Deadlift, set 1 of 5: 5 reps, warm-up",
+        "text": "Deadlift, warm-up set 1 of 2: 5 reps",
         "duration_ms": work[0]["duration_ms"],
         "phase": "work",
         "exercise": "Deadlift",

@@ -61,6 +61,7 @@ from voicecoach.timeline.targets import (
     is_drop,
     rest_before,
     set_call,
+    shown_place,
     target_of,
 )
 
@@ -306,7 +307,7 @@ class _Compiler:
 
     def where(self, exercise: Exercise, place: SetPlace) -> str:
         """Where a set is, in the words of warnings (English, like every message)."""
-        return self.english.place(exercise.name, place)
+        return self.english.place(exercise.name, shown_place(exercise, place))
 
     # -- announcing ---------------------------------------------------------------------------
 
@@ -563,11 +564,12 @@ class _Compiler:
             label_work = self.say.amrap(length) if amrap else self.say.duration(length)
         if plan.during and tops:
             self.during(room, exercise, plan.during, tops, where)
-        warmup = f", {self.say.warmup_word}" if aim.warmup else ""
         self.close_phase(
             kind,
             room,
-            self.say.labelled(self.say.place(exercise.name, place), label_work + warmup),
+            self.say.labelled(
+                self.say.place(exercise.name, shown_place(exercise, place)), label_work
+            ),
             section,
             exercise=exercise,
             place=place,

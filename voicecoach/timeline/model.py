@@ -81,6 +81,8 @@ class SetPlace:
     side: str | None = None
     round_number: int | None = None
     round_count: int | None = None
+    #: A warm-up set, numbered among the warm-up sets (see targets.shown_place).
+    warmup: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ asks this module for them. A routine of version 1 gets exactly the words it alwa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from voicecoach.routine.model import Exercise, SetTarget, WorkKind
 from voicecoach.timeline.language import Language, SetCall
-from voicecoach.timeline.model import Amrap
+from voicecoach.timeline.model import Amrap, SetPlace
 
 
 def amrap_kind(target: SetTarget) -> Amrap | None:
@@ -50,6 +52,20 @@ def announcement(say: Language, exercise: Exercise, *, in_circuit: bool) -> list
     elif exercise.weight and not exercise.set_list:
         out.append(say.weight(exercise.weight))
     return out
+
+
+def shown_place(exercise: Exercise, place: SetPlace) -> SetPlace:
+    """`place` numbered as the voice numbers it: warm-up sets among the warm-up sets ("warm-up
+    set 1 of 2"), work sets among the work sets ("set 1 of 3")."""
+    targets = exercise.targets()
+    if place.set_number is None or not any(t.warmup for t in targets):
+        return place
+    if place.set_number > len(targets):
+        return place
+    aim = targets[place.set_number - 1]
+    same = [t for t in targets if t.warmup == aim.warmup]
+    position = sum(1 for t in targets[: place.set_number] if t.warmup == aim.warmup)
+    return replace(place, set_number=position, set_count=len(same), warmup=aim.warmup)
 
 
 def set_call(

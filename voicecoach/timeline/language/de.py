@@ -222,7 +222,13 @@ class German(Language):
 
     def place(self, name: str, place: SetPlace) -> str:
         parts = [name]
-        if place.set_count is not None and place.set_number is not None and place.set_count > 1:
+        if place.warmup and place.set_number is not None and place.set_count is not None:
+            parts.append(
+                f"Aufwärmsatz {place.set_number} von {place.set_count}"
+                if place.set_count > 1
+                else "Aufwärmsatz"
+            )
+        elif place.set_count is not None and place.set_number is not None and place.set_count > 1:
             parts.append(f"Satz {place.set_number} von {place.set_count}")
         if place.round_count is not None and place.round_number and place.round_count > 1:
             parts.append(f"Runde {place.round_number} von {place.round_count}")

@@ -197,7 +197,13 @@ class English(Language):
 
     def place(self, name: str, place: SetPlace) -> str:
         parts = [name]
-        if place.set_count is not None and place.set_number is not None and place.set_count > 1:
+        if place.warmup and place.set_number is not None and place.set_count is not None:
+            parts.append(
+                f"warm-up set {place.set_number} of {place.set_count}"
+                if place.set_count > 1
+                else "warm-up set"
+            )
+        elif place.set_count is not None and place.set_number is not None and place.set_count > 1:
             parts.append(f"set {place.set_number} of {place.set_count}")
         if place.round_count is not None and place.round_number and place.round_count > 1:
             parts.append(f"round {place.round_number} of {place.round_count}")

@@ -217,7 +217,13 @@ class French(Language):
 
     def place(self, name: str, place: SetPlace) -> str:
         parts = [name]
-        if place.set_count is not None and place.set_number is not None and place.set_count > 1:
+        if place.warmup and place.set_number is not None and place.set_count is not None:
+            parts.append(
+                f"série d'échauffement {place.set_number} sur {place.set_count}"
+                if place.set_count > 1
+                else "série d'échauffement"
+            )
+        elif place.set_count is not None and place.set_number is not None and place.set_count > 1:
             parts.append(f"série {place.set_number} sur {place.set_count}")
         if place.round_count is not None and place.round_number and place.round_count > 1:
             parts.append(f"tour {place.round_number} sur {place.round_count}")
