@@ -144,7 +144,8 @@ def test_intervals_have_no_announcement_preparation_or_countdown_per_exercise() 
     first_work, first_rest = inside[0], inside[1]
     assert said(tl, first_work)[0] == "Mountain climbers, go."
     assert next(iter(tl.events_in(first_work))).beep is Beep.GO
-    assert said(tl, first_rest) == ["Rest.", "Round 2 of 8.", "Next up: Mountain climbers."]
+    # One exercise: the next is the one just done, so no "Next up".
+    assert said(tl, first_rest) == ["Rest.", "Round 2 of 8."]
     assert ticks(tl, first_rest) == [first_rest.end_ms - k * 1000 for k in (3, 2, 1)]
 
 
@@ -193,6 +194,26 @@ CIRCUIT = """
       - name: Plank
         hold: 30
 """
+
+
+def test_next_up_is_not_said_again_before_an_interval_block() -> None:
+    tl = compiled(
+        """
+        name: Alternating
+        exercises:
+          - {name: Plank, hold: 30, rest_after: 15}
+          - circuit: Tabata
+            style: intervals
+            rounds: 2
+            rest: 10
+            exercises: [{name: Squats, duration: 20}, {name: Push-ups, duration: 20}]
+        """
+    )
+    texts = [e.text for e in tl.events if e.kind is EventKind.SPEAK]
+    first_work = block_work(tl)[0]
+    before = [e.text for e in tl.events if e.at_ms < first_work.start_ms]
+    assert before.count("Next up: Squats.") == 1
+    assert "Next up: Push-ups." in texts
 
 
 def test_a_window_to_a_circuit_or_its_exercise_ends_after_its_last_round() -> None:

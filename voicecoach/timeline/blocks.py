@@ -75,7 +75,7 @@ def compile_block(
         label=c.say.get_ready_label(circuit.name),
         head=[] if ready is None else [_Say(ready, Role.ENGINE)],
         must=[_Say(cue.text, Role.SETUP, cue) for cue in first.cues.setup],
-        set_text=c.say.next_up(first.name) if circuit.style is CircuitStyle.INTERVALS else None,
+        set_text=_first_up(c, circuit),
         head_needed=True,
         block=kw,
     )
@@ -86,6 +86,15 @@ def compile_block(
     else:
         _amrap(c, section, circuit, kw)
     return 0
+
+
+def _first_up(c: _Compiler, circuit: Circuit) -> str | None:
+    """ "Next up: Squats." before an interval block's first work, unless the rest before the
+    block just said it."""
+    if circuit.style is not CircuitStyle.INTERVALS:
+        return None
+    text = c.say.next_up(circuit.exercises[0].name)
+    return None if c.said_recently(text, c.t) else text
 
 
 def tasks(c: _Compiler, circuit: Circuit) -> str:
@@ -177,7 +186,8 @@ def _intervals(c: _Compiler, section: Section, circuit: Circuit, kw: BlockPlace)
             heads = [c.say.rest(rest_ms) if rest_ms >= TALKING_REST_MS else c.say.rest_short]
             if end_of_round and rounds > 1:
                 heads.append(c.say.round(next_round, rounds))
-            heads.append(c.say.next_up(nxt.name))
+            if len(exercises) > 1:  # one exercise: the next is the one just done
+                heads.append(c.say.next_up(nxt.name))
             _rest(
                 c,
                 section,
