@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,30 @@ def test_a_cue_too_long_for_the_top_is_said_before_the_set_not_lost() -> None:
     assert kinds[0] is PhaseKind.PREPARE
     assert PhaseKind.WORK not in kinds
     assert tl.warnings == ()
+
+
+@pytest.mark.parametrize("kind", ["during", "before_rep"])
+def test_a_quick_circuit_says_a_cue_that_fits_no_rep_once_not_every_round(kind: str) -> None:
+    """A one-rep exercise in a two-round circuit without rests: the cue that fits nowhere in its
+    rep is heard before the first round, and the second round, seconds later, does not repeat
+    it within the repeat gap (a case hypothesis found)."""
+    cue = Cue("Keep the back long and the bar close.")
+    ex = exercise(
+        "Deadlift",
+        reps=Reps(1, 1),
+        tempo=Tempo(0, 0, 1000, 0),
+        rest_ms=0,
+        rest_after_ms=0,
+        prepare_ms=0,
+        countdown_s=0,
+        starts_with=StartsWith.LIFT,
+        cues=Cues(**{kind: (cue,)}),  # type: ignore[arg-type]
+    )
+    circuit = Circuit("Quick", 2, (ex,), rest_ms=0, rest_between_rounds_ms=0, rest_after_ms=0)
+    tl = compile_routine(Routine("Test", (), (circuit,), ()), EstimatedDurations(80))
+    said = [e.at_ms for e in tl.events if e.text == cue.text]
+    assert said, "the author's cue is heard"
+    assert all(b - a >= 30_000 for a, b in pairwise(said))
 
 
 # -- before a set --------------------------------------------------------------------------------
@@ -390,6 +415,28 @@ def test_the_dry_run_json_keeps_each_sounds_role_and_length() -> None:
         "beep",
     }
     assert all(e["duration_ms"] > 0 for e in sounds)
+
+
+def test_show_of_a_german_routine_is_german() -> None:
+    """`voicecoach show` of a German routine: section titles, sets, rests and totals in German."""
+    from voicecoach.timeline.overview import format_overview
+
+    routine = load_routine_text(
+        "name: Rücken\nlanguage: de\ndefaults: {rest: 60}\n"
+        "warmup:\n  - {name: Armkreisen, duration: 30}\n"
+        "exercises:\n  - {name: Rudern, sets: 3, reps: [8, 10], weight: 20 kg}\n"
+        "  - {name: Unterarmstütz, sets: 2, hold: 30}\n",
+        filename="de.yaml",
+    )
+    text = format_overview(routine, compile_routine(routine, EstimatedDurations()))
+    assert "Aufwärmen:" in text
+    assert "Übungen:" in text
+    assert "  - Rudern: 3 x 8-10 Wiederholungen, Tempo 2-0-2-0, 20 kg, Pause 60 s" in text
+    assert "  - Unterarmstütz: 2 x 30 s halten, Pause 60 s" in text
+    assert "Sätze, Sprache de; Sprechlängen geschätzt" in text
+    assert "Ausrüstung: keine" in text
+    for english in ("Warm-up", "Exercises", "reps", "rest", "hold", "total", "Equipment"):
+        assert english not in text, english
 
 
 def test_captions_of_a_german_session_label_its_phases_in_german(tmp_path: Path) -> None:

@@ -199,7 +199,8 @@ class _SlowProgress:
             if self.tty:
                 self._draw()
             else:
-                _echo(f"{self.label}: {self._total} phrases...", err=True)
+                phrases = "phrase" if self._total == 1 else "phrases"
+                _echo(f"{self.label}: {self._total} {phrases}...", err=True)
 
     def _draw(self) -> None:
         width = 30

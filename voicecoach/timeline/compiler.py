@@ -764,7 +764,7 @@ class _Compiler:
                         place,
                         label=self.say.switch_label,
                         head=[_Say(self.say.switch_sides(side or ""), Role.SET)],
-                        before=self.first_rep_cue(exercise, must=False),
+                        before=self.first_rep_cue(exercise),
                         head_needed=True,
                     )
                 self.work(section, exercise, place, plan, target_of(exercise, n))
@@ -772,15 +772,22 @@ class _Compiler:
     def prepare(self, section: Section, exercise: Exercise, place: SetPlace, plan: _Plan) -> None:
         """Before the first set: every setup cue (or a way of saying "get into position"), the
         cues that fit nowhere inside a rep, the set's call and the first rep's cue. Everything
-        the author wrote is heard here at least once."""
-        before = self.first_rep_cue(exercise, must=True)
+        the author wrote is heard here at least once (a circuit's next round, a few seconds on,
+        does not repeat what was said within the repeat gap)."""
+        before = self.first_rep_cue(exercise)
         must = [_Say(c.text, Role.SETUP, c) for c in exercise.cues.setup]
         ready = None if must else self.next_get_ready()
-        must += [_Say(c.text, Role.DURING, c) for c in plan.moved_during]
+        # The cues that fit nowhere inside a rep are said here once at least; a circuit's next
+        # round, a few seconds on, does not say them again within the repeat gap.
+        must += [
+            _Say(c.text, Role.DURING, c)
+            for c in plan.moved_during
+            if not self.said_recently(c.text, self.t)
+        ]
         must += [
             _Say(c.text, Role.BEFORE_REP, c)
             for c in plan.moved_before
-            if before is None or c.text != before.text
+            if (before is None or c.text != before.text) and not self.said_recently(c.text, self.t)
         ]
         self.lead_in(
             PhaseKind.PREPARE,
@@ -817,20 +824,20 @@ class _Compiler:
             place,
             label=self.say.rest_label,
             head=[_Say(self.say.rest(rest_ms), Role.ENGINE)],
-            before=self.first_rep_cue(exercise, must=False),
+            before=self.first_rep_cue(exercise),
             set_text=set_call(self.say, exercise, number, place.side, target=True),
             extra=extra,
             time_calls=True,
         )
 
-    def first_rep_cue(self, exercise: Exercise, *, must: bool) -> _Say | None:
-        """The `before_rep` cue for a set's first rep, said just before the countdown (when it
-        `must`, or was not said within the repeat gap)."""
+    def first_rep_cue(self, exercise: Exercise) -> _Say | None:
+        """The `before_rep` cue for a set's first rep, said just before the countdown unless it
+        was said within the repeat gap."""
         cues = exercise.cues.before_rep
         if not cues:
             return None
         cue = self.rotate(exercise, "before_first", cues)
-        if not must and self.said_recently(cue.text, self.t):
+        if self.said_recently(cue.text, self.t):
             return None
         return _Say(cue.text, Role.BEFORE_REP, cue)
 

@@ -11,89 +11,106 @@ from voicecoach.routine.model import (
     SetTarget,
     WorkKind,
 )
+from voicecoach.timeline.language import language_for
+from voicecoach.timeline.language.base import ShowWords
 from voicecoach.timeline.model import Amrap, Timeline
 from voicecoach.timetext import short_clock
 
-_SECTION_TITLE = {"warmup": "Warm-up", "exercises": "Exercises", "cooldown": "Cool-down"}
+
+def _s(ms: int | None) -> str:
+    return f"{(ms or 0) / 1000:g}"
 
 
-def _effort(rpe: float | None, rir: int | None) -> str:
+def _effort(w: ShowWords, rpe: float | None, rir: int | None) -> str:
     parts = ([f"RPE {rpe:g}"] if rpe is not None else []) + (
-        [f"{rir} in reserve"] if rir is not None else []
+        [w.in_reserve.format(rir=rir)] if rir is not None else []
     )
     return "".join(f", {p}" for p in parts)
 
 
-def _target(t: SetTarget, kind: WorkKind) -> str:
+def _amrap(w: ShowWords, seconds_ms: int | None) -> str:
+    return w.max_reps_in.format(s=_s(seconds_ms)) if seconds_ms else w.max_reps
+
+
+def _target(w: ShowWords, t: SetTarget, kind: WorkKind) -> str:
     if t.amrap:
-        text = "max reps" + (f" in {(t.seconds_ms or 0) / 1000:g} s" if t.seconds_ms else "")
+        text = _amrap(w, t.seconds_ms)
     elif t.reps is not None:
-        text = f"{t.reps} reps"
+        text = w.reps.format(reps=t.reps)
     elif kind is WorkKind.HOLD:
-        text = f"hold {(t.seconds_ms or 0) / 1000:g} s"
+        text = w.hold.format(s=_s(t.seconds_ms))
     else:
-        text = f"{(t.seconds_ms or 0) / 1000:g} s"
+        text = w.seconds.format(s=_s(t.seconds_ms))
     if t.weight:
         text += f", {t.weight}"
-    return text + _effort(t.rpe, t.rir)
+    return text + _effort(w, t.rpe, t.rir)
 
 
-def _set_lines(ex: Exercise) -> list[str]:
+def _set_lines(w: ShowWords, ex: Exercise) -> list[str]:
     """One line per set of an exercise whose sets have their own targets."""
     lines: list[str] = []
     counts = {True: 0, False: 0}
     targets = ex.targets()
     for i, t in enumerate(targets):
         counts[t.warmup] += 1
-        head = f"warm-up {counts[True]}" if t.warmup else f"set {counts[False]}"
+        head = w.warmup_n.format(n=counts[True]) if t.warmup else w.set_n.format(n=counts[False])
         if t.drop:
-            head += " (drop)"
-        rest = f", rest {t.rest_ms / 1000:g} s" if i + 1 < len(targets) else ""
-        lines.append(f"{head}: {_target(t, ex.work)}{rest}")
+            head += w.drop
+        rest = w.rest.format(s=_s(t.rest_ms)) if i + 1 < len(targets) else ""
+        lines.append(f"{head}: {_target(w, t, ex.work)}{rest}")
     return lines
 
 
-def _circuit_head(c: Circuit) -> str:
+def _rounds(w: ShowWords, n: int) -> str:
+    return w.round_one if n == 1 else w.rounds.format(n=n)
+
+
+def _circuit_head(w: ShowWords, c: Circuit) -> str:
     if c.style is CircuitStyle.AMRAP:
-        return f"as many rounds as possible in {short_clock(c.amrap_ms or 0)}"
-    rounds = f"{c.rounds} round{'s' if c.rounds != 1 else ''}"
+        return w.amrap_block.format(time=short_clock(c.amrap_ms or 0))
+    rounds = _rounds(w, c.rounds)
     if c.style is CircuitStyle.EMOM:
-        return f"{rounds}, every {(c.every_ms or 0) / 1000:g} s (EMOM)"
+        return w.emom.format(rounds=rounds, s=_s(c.every_ms))
     if c.style is CircuitStyle.INTERVALS:
-        return (
-            f"{rounds}, intervals, rest {c.rest_ms / 1000:g} s, "
-            f"{c.rest_between_rounds_ms / 1000:g} s between rounds"
+        return w.intervals.format(
+            rounds=rounds, rest=_s(c.rest_ms), between=_s(c.rest_between_rounds_ms)
         )
     return rounds
 
 
-def _work(ex: Exercise) -> str:
+def _work(w: ShowWords, ex: Exercise) -> str:
     if ex.amrap:
-        text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
-        text += f", tempo {ex.tempo}"
+        text = _amrap(w, ex.seconds_ms) + ", " + w.tempo.format(tempo=ex.tempo)
     elif ex.work is WorkKind.REPS:
-        text = f"{ex.reps} reps, tempo {ex.tempo}"
+        text = w.reps.format(reps=ex.reps) + ", " + w.tempo.format(tempo=ex.tempo)
     elif ex.work is WorkKind.HOLD:
-        text = f"hold {(ex.seconds_ms or 0) / 1000:g} s"
+        text = w.hold.format(s=_s(ex.seconds_ms))
     else:
-        text = f"{(ex.seconds_ms or 0) / 1000:g} s"
+        text = w.seconds.format(s=_s(ex.seconds_ms))
     if ex.sides:
-        text += f", sides: {', '.join(ex.sides)}"
+        text += ", " + w.sides.format(sides=", ".join(ex.sides))
     if ex.weight:
         text += f", {ex.weight}"
-    return text + _effort(ex.rpe, ex.rir)
+    return text + _effort(w, ex.rpe, ex.rir)
 
 
-def _exercise_line(ex: Exercise, *, in_circuit: bool) -> str:
+def _exercise_line(w: ShowWords, ex: Exercise, *, in_circuit: bool) -> str:
     if ex.set_list:
         warmups = sum(1 for t in ex.set_list if t.warmup)
-        sets = f"{ex.sets - warmups} sets" + (f" after {warmups} warm-up" if warmups else "")
-        sides = f", sides: {', '.join(ex.sides)}" if ex.sides else ""
-        tempo = f", tempo {ex.tempo}" if ex.work is WorkKind.REPS else ""
+        sets = w.sets.format(sets=ex.sets - warmups)
+        sets += w.after_warmups.format(n=warmups) if warmups else ""
+        sides = ", " + w.sides.format(sides=", ".join(ex.sides)) if ex.sides else ""
+        tempo = ", " + w.tempo.format(tempo=ex.tempo) if ex.work is WorkKind.REPS else ""
         return f"{ex.name}: {sets}{tempo}{sides}"
     sets = "" if in_circuit else f"{ex.sets} x "
-    rest = "" if in_circuit or ex.sets == 1 else f", rest {ex.rest_ms / 1000:g} s"
-    return f"{ex.name}: {sets}{_work(ex)}{rest}"
+    rest = "" if in_circuit or ex.sets == 1 else w.rest.format(s=_s(ex.rest_ms))
+    return f"{ex.name}: {sets}{_work(w, ex)}{rest}"
+
+
+def _notes(w: ShowWords, ex: Exercise, indent: str) -> list[str]:
+    """The exercise's note and today's target, each on its own line."""
+    lines = [indent + w.note.format(text=ex.notes.strip())] if ex.notes else []
+    return lines + ([indent + w.today.format(text=ex.advice.explain())] if ex.advice else [])
 
 
 def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -> str:
@@ -101,7 +118,8 @@ def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -
     60 s"; in a `circuit`, its rounds: "8 rounds x 20 s"."""
     if ex.set_list:
         return "; ".join(
-            ("warm-up " if t.warmup else "") + _target(t, ex.work) for t in ex.targets()
+            ("warm-up " if t.warmup else "") + _target(language_for("en").show, t, ex.work)
+            for t in ex.targets()
         )
     if ex.amrap:
         text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
@@ -132,40 +150,49 @@ def todays_targets(routine: Routine) -> list[str]:
 
 
 def format_overview(routine: Routine, timeline: Timeline) -> str:
-    """Exercises with sets and rests, total time, muscles and equipment."""
+    """Exercises with sets and rests, total time, muscles and equipment, in the routine's
+    language."""
+    w = language_for(routine.language).show
     lines = [routine.name]
     if routine.description:
         lines.append(routine.description.strip())
     capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
-    cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
     # Estimated lengths differ by a few seconds from those validate and the dry run measure.
-    estimated = "" if timeline.measured else "; speech lengths estimated"
     lines.append(
-        f"total {short_clock(timeline.total_ms)}{cap}, {timeline.set_count()} sets, "
-        f"language {routine.language}{estimated}"
+        w.total.format(
+            time=short_clock(timeline.total_ms),
+            cap=w.capped.format(cap=AMRAP_CAP) if capped else "",
+            sets=timeline.set_count(),
+            language=routine.language,
+            estimated="" if timeline.measured else w.estimated,
+        )
     )
     for section, items in routine.sections():
-        lines += ["", f"{_SECTION_TITLE[section.value]}:"]
+        lines += ["", f"{w.sections[section.value]}:"]
         for item in items:
             if isinstance(item, Circuit):
-                lines.append(f"  Circuit {item.name}: {_circuit_head(item)}")
+                lines.append("  " + w.circuit.format(name=item.name, head=_circuit_head(w, item)))
                 for e in item.exercises:
                     # Each note under its own exercise, not all of them after the circuit.
-                    lines.append(f"    - {_exercise_line(e, in_circuit=True)}")
-                    lines += [f"        note: {e.notes.strip()}"] if e.notes else []
-                    lines += [f"        today: {e.advice.explain()}"] if e.advice else []
+                    lines.append(f"    - {_exercise_line(w, e, in_circuit=True)}")
+                    lines += ["        " + w.note.format(text=e.notes.strip())] if e.notes else []
+                    lines += (
+                        ["        " + w.today.format(text=e.advice.explain())] if e.advice else []
+                    )
             else:
-                lines.append(f"  - {_exercise_line(item, in_circuit=False)}")
+                lines.append(f"  - {_exercise_line(w, item, in_circuit=False)}")
                 if item.set_list:
-                    lines += [f"      {line}" for line in _set_lines(item)]
-                lines += [f"      note: {item.notes.strip()}"] if item.notes else []
-                lines += [f"      today: {item.advice.explain()}"] if item.advice else []
+                    lines += [f"      {line}" for line in _set_lines(w, item)]
+                lines += ["      " + w.note.format(text=item.notes.strip())] if item.notes else []
+                lines += (
+                    ["      " + w.today.format(text=item.advice.explain())] if item.advice else []
+                )
     muscles = sorted({m for e in routine.all_exercises() for m in e.muscles})
     equipment = sorted({q for e in routine.all_exercises() for q in e.equipment})
     lines += [
         "",
-        f"Muscles: {', '.join(muscles) if muscles else 'not given'}",
-        f"Equipment: {', '.join(equipment) if equipment else 'none'}",
-        *(f"Note: {s}" for s in timeline.stretched),
+        w.muscles.format(muscles=", ".join(muscles) if muscles else w.not_given),
+        w.equipment.format(equipment=", ".join(equipment) if equipment else w.no_equipment),
+        *(w.stretched.format(text=s) for s in timeline.stretched),
     ]
     return "\n".join(lines) + "\n"

@@ -34,6 +34,43 @@ class SetCall:
     amrap: bool = False
 
 
+@dataclass(frozen=True)
+class ShowWords:
+    """The words of `voicecoach show` in one language; each text a format string."""
+
+    sections: dict[str, str]  # the title of each section: {"warmup": "Warm-up", ...}
+    reps: str  # "{reps} reps"
+    tempo: str  # "tempo {tempo}"
+    hold: str  # "hold {s} s"
+    seconds: str  # "{s} s"
+    sides: str  # "sides: {sides}"
+    max_reps: str  # "max reps"
+    max_reps_in: str  # "max reps in {s} s"
+    in_reserve: str  # "{rir} in reserve"
+    warmup_n: str  # "warm-up {n}"
+    set_n: str  # "set {n}"
+    drop: str  # " (drop)"
+    rest: str  # ", rest {s} s"
+    round_one: str  # "1 round"
+    rounds: str  # "{n} rounds"
+    amrap_block: str  # "as many rounds as possible in {time}"
+    emom: str  # "{rounds}, every {s} s (EMOM)"
+    intervals: str  # "{rounds}, intervals, rest {rest} s, {between} s between rounds"
+    sets: str  # "{sets} sets"
+    after_warmups: str  # " after {n} warm-up"
+    circuit: str  # "Circuit {name}: {head}"
+    note: str  # "note: {text}"
+    today: str  # "today: {text}"
+    total: str  # "total {time}{cap}, {sets} sets, language {language}{estimated}"
+    capped: str  # " (open-ended AMRAP sets at their {cap}-rep cap)"
+    estimated: str  # "; speech lengths estimated"
+    muscles: str  # "Muscles: {muscles}"
+    equipment: str  # "Equipment: {equipment}"
+    not_given: str  # "not given"
+    no_equipment: str  # "none"
+    stretched: str  # "Note: {text}"
+
+
 _WEIGHT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?\s*")
 
 
@@ -72,6 +109,8 @@ class Language(ABC):
     rest_short: ClassVar[str]
     #: Added to the label of a warm-up set.
     warmup_word: ClassVar[str]
+    #: The words of `voicecoach show`.
+    show: ClassVar[ShowWords]
     #: Phase names as shown in dry runs and on the live panel.
     phase_names: ClassVar[dict[PhaseKind, str]]
     #: Section names as spoken at the start of each section ("Warm-up.").

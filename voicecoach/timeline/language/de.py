@@ -8,6 +8,7 @@ from voicecoach.routine.model import Reps, WorkKind
 from voicecoach.timeline.language.base import (
     Language,
     SetCall,
+    ShowWords,
     capitalized,
     weight_parts,
     whole_seconds,
@@ -68,6 +69,39 @@ class German(Language):
     drop_call = "Gewicht runter. Los."
     rest_short = "Pause."
     warmup_word = "Aufwärmen"
+    show = ShowWords(
+        sections={"warmup": "Aufwärmen", "exercises": "Übungen", "cooldown": "Abwärmen"},
+        reps="{reps} Wiederholungen",
+        tempo="Tempo {tempo}",
+        hold="{s} s halten",
+        seconds="{s} s",
+        sides="Seiten: {sides}",
+        max_reps="so viele Wiederholungen wie möglich",
+        max_reps_in="so viele Wiederholungen wie möglich in {s} s",
+        in_reserve="{rir} in Reserve",
+        warmup_n="Aufwärmsatz {n}",
+        set_n="Satz {n}",
+        drop=" (Drop-Satz)",
+        rest=", Pause {s} s",
+        round_one="1 Runde",
+        rounds="{n} Runden",
+        amrap_block="so viele Runden wie möglich in {time}",
+        emom="{rounds}, alle {s} s (EMOM)",
+        intervals="{rounds}, Intervalle, Pause {rest} s, {between} s zwischen den Runden",
+        sets="{sets} Sätze",
+        after_warmups=" nach {n} Aufwärmsätzen",
+        circuit="Zirkel {name}: {head}",
+        note="Hinweis: {text}",
+        today="heute: {text}",
+        total="gesamt {time}{cap}, {sets} Sätze, Sprache {language}{estimated}",
+        capped=" (offene AMRAP-Sätze mit ihrer Obergrenze von {cap} Wiederholungen)",
+        estimated="; Sprechlängen geschätzt",
+        muscles="Muskeln: {muscles}",
+        equipment="Ausrüstung: {equipment}",
+        not_given="nicht angegeben",
+        no_equipment="keine",
+        stretched="Hinweis: {text}",
+    )
     phase_names: ClassVar[dict[PhaseKind, str]] = {
         PhaseKind.ANNOUNCE: "Ansage",
         PhaseKind.PREPARE: "Vorbereitung",

@@ -8,6 +8,7 @@ from voicecoach.routine.model import Reps, WorkKind
 from voicecoach.timeline.language.base import (
     Language,
     SetCall,
+    ShowWords,
     capitalized,
     weight_parts,
     whole_seconds,
@@ -56,6 +57,39 @@ class English(Language):
     drop_call = "Drop the weight. Go."
     rest_short = "Rest."
     warmup_word = "warm-up"
+    show = ShowWords(
+        sections={"warmup": "Warm-up", "exercises": "Exercises", "cooldown": "Cool-down"},
+        reps="{reps} reps",
+        tempo="tempo {tempo}",
+        hold="hold {s} s",
+        seconds="{s} s",
+        sides="sides: {sides}",
+        max_reps="max reps",
+        max_reps_in="max reps in {s} s",
+        in_reserve="{rir} in reserve",
+        warmup_n="warm-up {n}",
+        set_n="set {n}",
+        drop=" (drop)",
+        rest=", rest {s} s",
+        round_one="1 round",
+        rounds="{n} rounds",
+        amrap_block="as many rounds as possible in {time}",
+        emom="{rounds}, every {s} s (EMOM)",
+        intervals="{rounds}, intervals, rest {rest} s, {between} s between rounds",
+        sets="{sets} sets",
+        after_warmups=" after {n} warm-up",
+        circuit="Circuit {name}: {head}",
+        note="note: {text}",
+        today="today: {text}",
+        total="total {time}{cap}, {sets} sets, language {language}{estimated}",
+        capped=" (open-ended AMRAP sets at their {cap}-rep cap)",
+        estimated="; speech lengths estimated",
+        muscles="Muscles: {muscles}",
+        equipment="Equipment: {equipment}",
+        not_given="not given",
+        no_equipment="none",
+        stretched="Note: {text}",
+    )
     phase_names: ClassVar[dict[PhaseKind, str]] = {kind: kind.value for kind in PhaseKind}
     section_names: ClassVar[dict[str, str]] = {
         "warmup": "Warm-up.",

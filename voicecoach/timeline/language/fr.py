@@ -8,6 +8,7 @@ from voicecoach.routine.model import Reps, WorkKind
 from voicecoach.timeline.language.base import (
     Language,
     SetCall,
+    ShowWords,
     capitalized,
     weight_parts,
     whole_seconds,
@@ -56,6 +57,43 @@ class French(Language):
     drop_call = "Allégez la charge. Allez."
     rest_short = "Repos."
     warmup_word = "échauffement"
+    show = ShowWords(
+        sections={
+            "warmup": "Échauffement",
+            "exercises": "Exercices",
+            "cooldown": "Retour au calme",
+        },
+        reps="{reps} répétitions",
+        tempo="tempo {tempo}",
+        hold="tenir {s} s",
+        seconds="{s} s",
+        sides="côtés : {sides}",
+        max_reps="répétitions au maximum",
+        max_reps_in="répétitions au maximum en {s} s",
+        in_reserve="{rir} en réserve",
+        warmup_n="échauffement {n}",
+        set_n="série {n}",
+        drop=" (dégressive)",
+        rest=", repos {s} s",
+        round_one="1 tour",
+        rounds="{n} tours",
+        amrap_block="autant de tours que possible en {time}",
+        emom="{rounds}, toutes les {s} s (EMOM)",
+        intervals="{rounds}, intervalles, repos {rest} s, {between} s entre les tours",
+        sets="{sets} séries",
+        after_warmups=" après {n} séries d'échauffement",
+        circuit="Circuit {name} : {head}",
+        note="note : {text}",
+        today="aujourd'hui : {text}",
+        total="total {time}{cap}, {sets} séries, langue {language}{estimated}",
+        capped=" (séries AMRAP ouvertes comptées à leur plafond de {cap} répétitions)",
+        estimated="; durées de parole estimées",
+        muscles="Muscles : {muscles}",
+        equipment="Matériel : {equipment}",
+        not_given="non indiqués",
+        no_equipment="aucun",
+        stretched="Note : {text}",
+    )
     phase_names: ClassVar[dict[PhaseKind, str]] = {
         PhaseKind.ANNOUNCE: "annonce",
         PhaseKind.PREPARE: "préparation",
