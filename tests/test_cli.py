@@ -86,6 +86,14 @@ def test_validate_reports_each_file(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"{bad}:1:1: ")
 
 
+def test_validate_counts_one_set_and_one_exercise_in_the_singular(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("name: One\nexercises: [{name: Plank, hold: 30}]\n")
+    result = invoke("validate", "--estimate", str(one))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{one}: ok (1 exercise, 1 set, ")
+
+
 def test_unknown_routine_name_suggests_close_names() -> None:
     result = invoke("run", "home-back-basic", "--dry-run")
     assert result.exit_code == 2

@@ -216,6 +216,24 @@ def test_next_up_is_not_said_again_before_an_interval_block() -> None:
     assert "Next up: Push-ups." in texts
 
 
+def test_the_dry_run_header_speaks_the_routines_language_and_counts_in_the_singular() -> None:
+    one = "name: One\n{}exercises: [{{name: Plank, hold: 30}}]\n"
+    en = routine(one.format(""))
+    assert header(en, compile_routine(en, Constant()))[1:3] == [
+        "total 0 min 44 s (00:44.300), 1 set, 1 exercise",
+        "speech lengths measured from the voice",
+    ]
+    de = routine(one.format("language: de\n"))
+    line, lengths = header(de, compile_routine(de, Constant()))[1:3]
+    assert line.startswith("gesamt ")
+    assert line.endswith(", 1 Satz, 1 Übung")
+    assert lengths == "Sprechlängen gemessen an der Stimme"
+    fr = routine(one.format("language: fr\n"))
+    line, lengths = header(fr, compile_routine(fr, Constant()))[1:3]
+    assert line.endswith(", 1 série, 1 exercice")
+    assert lengths == "durées de parole mesurées sur la voix"
+
+
 def test_a_window_to_a_circuit_or_its_exercise_ends_after_its_last_round() -> None:
     alternating = """
         name: Alternating

@@ -42,6 +42,11 @@ def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(for_terminal(text), err=err, nl=nl)
 
 
+def _plural(n: int, word: str) -> str:
+    """ "1 set", "3 sets"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _echo_problems(err: RoutineError) -> None:
     for line in err.report():
         _echo(line, err=True)
@@ -470,8 +475,8 @@ def validate(files: Sequence[str], estimate: bool) -> None:
         _print_warnings(timeline)
         lengths = f"speech lengths measured from {voice}" if voice else "speech lengths estimated"
         _echo(
-            f"{name}: ok ({len(routine.all_exercises())} exercises, "
-            f"{timeline.set_count()} sets, {short_clock(timeline.total_ms)}; {lengths})"
+            f"{name}: ok ({_plural(len(routine.all_exercises()), 'exercise')}, "
+            f"{_plural(timeline.set_count(), 'set')}, {short_clock(timeline.total_ms)}; {lengths})"
         )
     if failed:
         sys.exit(2)

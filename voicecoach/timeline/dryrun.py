@@ -53,21 +53,21 @@ _KIND_WORD = {"phase": "phase", EventKind.SPEAK.value: "say", EventKind.BEEP.val
 
 def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) -> list[str]:
     """The dry run's first lines: name, total time, sets, and where phrase lengths came from."""
-    if timeline.measured:
-        lengths = f"measured from the voice {voice}" if voice else "measured from the voice"
-    else:
-        lengths = "estimated from words and rate (no voice used)"
+    words = language_for(routine.language)
     capped = any(p.amrap is Amrap.OPEN for p in timeline.phases)
-    cap = f" (open-ended AMRAP sets at their {AMRAP_CAP}-rep cap)" if capped else ""
     from voicecoach.timeline.overview import todays_targets
 
     targets = todays_targets(routine)
     return [
         routine.name,
-        f"total {short_clock(timeline.total_ms)} ({clock(timeline.total_ms)}){cap}, "
-        f"{timeline.set_count()} sets, {len(routine.all_exercises())} exercises",
-        f"speech lengths {lengths}",
-        *(["today's targets, from the history:", *targets] if targets else []),
+        words.dry_run_total(
+            f"{short_clock(timeline.total_ms)} ({clock(timeline.total_ms)})",
+            AMRAP_CAP if capped else None,
+            timeline.set_count(),
+            len(routine.all_exercises()),
+        ),
+        words.speech_lengths(timeline.measured, voice),
+        *([words.todays_targets, *targets] if targets else []),
         *(f"note: {s}" for s in timeline.stretched),
     ]
 

@@ -155,6 +155,20 @@ class Language(ABC):
     def reps(self, reps: Reps) -> str:
         """ "8 to 10 reps", "1 rep"."""
 
+    # -- the dry run's header ---------------------------------------------------------------
+
+    @abstractmethod
+    def dry_run_total(self, total: str, cap: int | None, sets: int, exercises: int) -> str:
+        """ "total 17 min 29 s (17:29.000), 9 sets, 5 exercises", with the AMRAP `cap` when
+        open-ended AMRAP sets count to it."""
+
+    @abstractmethod
+    def speech_lengths(self, measured: bool, voice: str | None) -> str:
+        """Where the phrase lengths came from: "speech lengths measured from the voice X"."""
+
+    #: Heads the targets the history gives for today.
+    todays_targets: ClassVar[str]
+
     # -- the session ------------------------------------------------------------------------
 
     @abstractmethod

@@ -230,6 +230,26 @@ class German(Language):
         effort = self.effort(call.rpe, call.rir)
         return f"{text} {effort}" if effort else text
 
+    def dry_run_total(self, total: str, cap: int | None, sets: int, exercises: int) -> str:
+        capped = (
+            f" (offene AMRAP-Sätze bis zu ihrer Grenze von {cap} Wiederholungen)" if cap else ""
+        )
+        return (
+            f"gesamt {total}{capped}, {sets} {'Satz' if sets == 1 else 'Sätze'}, "
+            f"{exercises} {'Übung' if exercises == 1 else 'Übungen'}"
+        )
+
+    def speech_lengths(self, measured: bool, voice: str | None) -> str:
+        if not measured:
+            return "Sprechlängen geschätzt aus Wörtern und Tempo (keine Stimme verwendet)"
+        return (
+            f"Sprechlängen gemessen an der Stimme {voice}"
+            if voice
+            else ("Sprechlängen gemessen an der Stimme")
+        )
+
+    todays_targets = "heutige Ziele, aus dem Verlauf:"
+
     def rest(self, ms: int) -> str:
         return f"Pause, {self.duration(ms)}."
 

@@ -205,6 +205,24 @@ class English(Language):
         effort = self.effort(call.rpe, call.rir)
         return f"{text} {effort}" if effort else text
 
+    def dry_run_total(self, total: str, cap: int | None, sets: int, exercises: int) -> str:
+        capped = f" (open-ended AMRAP sets at their {cap}-rep cap)" if cap else ""
+        return (
+            f"total {total}{capped}, {sets} set{'s' if sets != 1 else ''}, "
+            f"{exercises} exercise{'s' if exercises != 1 else ''}"
+        )
+
+    def speech_lengths(self, measured: bool, voice: str | None) -> str:
+        if not measured:
+            return "speech lengths estimated from words and rate (no voice used)"
+        return (
+            f"speech lengths measured from the voice {voice}"
+            if voice
+            else ("speech lengths measured from the voice")
+        )
+
+    todays_targets = "today's targets, from the history:"
+
     def rest(self, ms: int) -> str:
         return f"Rest, {self.duration(ms)}."
 

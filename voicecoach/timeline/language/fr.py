@@ -229,6 +229,24 @@ class French(Language):
         effort = self.effort(call.rpe, call.rir)
         return f"{text} {effort}" if effort else text
 
+    def dry_run_total(self, total: str, cap: int | None, sets: int, exercises: int) -> str:
+        capped = f" (séries AMRAP ouvertes comptées jusqu'à {cap} répétitions)" if cap else ""
+        return (
+            f"total {total}{capped}, {sets} série{'s' if sets > 1 else ''}, "
+            f"{exercises} exercice{'s' if exercises > 1 else ''}"
+        )
+
+    def speech_lengths(self, measured: bool, voice: str | None) -> str:
+        if not measured:
+            return "durées de parole estimées d'après les mots et le débit (aucune voix utilisée)"
+        return (
+            f"durées de parole mesurées sur la voix {voice}"
+            if voice
+            else ("durées de parole mesurées sur la voix")
+        )
+
+    todays_targets = "objectifs du jour, d'après l'historique :"
+
     def rest(self, ms: int) -> str:
         return f"Repos, {self.duration(ms)}."
 
