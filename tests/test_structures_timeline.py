@@ -346,7 +346,7 @@ def test_each_set_says_its_target() -> None:
         "Warm-up set 2 of 2: 3 reps at 80 kilos.",
         "Set 1 of 3: 5 reps at 100 kilos. Aim for RPE 8, two reps in reserve.",
         "Set 2 of 3: 5 reps at 100 kilos. Aim for RPE 8, two reps in reserve.",
-        "Drop the weight. Go.",
+        "Drop to 80 kilos. Go.",
     ]
     assert "Deadlift. 2 warm-up sets, then 3 sets." in tl.phrases()
     check_invariants(tl)
@@ -383,7 +383,7 @@ def test_a_drop_set_after_no_rest_still_has_time_to_say_so() -> None:
     drop = tl.phases[work[0].index + 1]
     assert drop.kind is PhaseKind.REST
     assert drop.label == "Drop set"
-    assert said(tl, drop) == ["Drop the weight. Go."]
+    assert said(tl, drop) == ["Drop to 8 kilos. Go."]
     assert drop.end_ms == work[1].start_ms
     check_invariants(tl)
 

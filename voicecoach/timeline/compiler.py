@@ -742,7 +742,8 @@ class _Compiler:
                 if n == 1 and k == 0:
                     self.prepare(section, exercise, place, plan)
                 elif k == 0 and is_drop(exercise, n):
-                    drop = self.say.drop_call
+                    weight = target_of(exercise, n).weight
+                    drop = self.say.drop_to(weight) if weight else self.say.drop_call
                     self.lead_in(
                         PhaseKind.REST,
                         max(rest_before(exercise, n), self.length(drop) + DROP_ROOM_MS),

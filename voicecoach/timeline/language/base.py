@@ -292,6 +292,10 @@ class Language(ABC):
         """A weight as lifters say it: "100 kg" as "100 kilos"."""
 
     @abstractmethod
+    def drop_to(self, weight: str) -> str:
+        """The call of a drop set with its weight: "Drop to 10 kilos. Go."."""
+
+    @abstractmethod
     def amrap(self, seconds_ms: int | None) -> str:
         """ "as many reps as possible" (in a time)."""
 

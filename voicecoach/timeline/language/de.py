@@ -337,6 +337,9 @@ class German(Language):
         tail = f", {self.amrap(amrap_ms)}" if amrap else ""
         return f"{name}. {sets}{tail}."
 
+    def drop_to(self, weight: str) -> str:
+        return f"Runter auf {self.spoken_weight(weight)}. Los."
+
     def spoken_weight(self, weight: str) -> str:
         parts = weight_parts(weight)
         units = {"kg": "Kilo", "kgs": "Kilo", "lb": "Pfund", "lbs": "Pfund"}

@@ -309,6 +309,9 @@ class English(Language):
         tail = f", {self.amrap(amrap_ms)}" if amrap else ""
         return f"{name}. {sets}{tail}."
 
+    def drop_to(self, weight: str) -> str:
+        return f"Drop to {self.spoken_weight(weight)}. Go."
+
     def spoken_weight(self, weight: str) -> str:
         parts = weight_parts(weight)
         units = {"kg": "kilos", "kgs": "kilos", "lb": "pounds", "lbs": "pounds"}

@@ -336,6 +336,9 @@ class French(Language):
         tail = f", {self.amrap(amrap_ms)}" if amrap else ""
         return f"{name}. {capitalized(sets)}{tail}."
 
+    def drop_to(self, weight: str) -> str:
+        return f"Passez à {self.spoken_weight(weight)}. Allez."
+
     def spoken_weight(self, weight: str) -> str:
         parts = weight_parts(weight)
         units = {"kg": "kilos", "kgs": "kilos", "lb": "livres", "lbs": "livres"}
