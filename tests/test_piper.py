@@ -8,14 +8,17 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import AlsaCapture
 
 from voicecoach.beeps import Beep, levelled_beeps
+from voicecoach.clip import Clip
 from voicecoach.errors import RoutineError
 from voicecoach.loudness import SPEECH_DB, loudness_db, peak_db
 from voicecoach.routine.loader import load_routine
@@ -34,6 +37,7 @@ from voicecoach.speech.piper_engine import (
     voices_dir,
 )
 from voicecoach.speech.voices import open_voice
+from voicecoach.speech.worker import WorkerCrashed, WorkerProcess
 from voicecoach.testing import FakeEngine, engines
 from voicecoach.timeline.model import EventKind
 
@@ -341,3 +345,37 @@ def test_a_slow_engine_makes_only_the_first_phrase_before_the_start(
         again = plan_session(routine, cache, rate=170, on_wait=lambda: waits.append("again"))
         assert again.pending == []
         assert "again" not in waits
+
+
+@pytest.mark.speech
+@pytest.mark.piper
+@pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGKILL])
+def test_a_crash_in_the_piper_worker_is_an_error_and_the_next_phrase_starts_a_new_one(
+    tmp_path: Path, signum: int
+) -> None:
+    """onnxruntime runs in the piper worker process: a native crash there ends that process
+    (which the session's failover restarts, or replaces by the next engine), never this one."""
+    bundled = next(v for v in voice_files() if v.origin == piper_engine.BUNDLED)
+    synth = PiperSynthesizer(SpeechSettings(engine="piper", voice_id=str(bundled.model)))
+    worker = piper_engine.piper_worker()
+    killed: list[int] = []
+
+    def kill(worker: WorkerProcess, request: dict[str, Any]) -> None:
+        if request["op"] == "synthesize" and not killed:
+            assert worker.pid is not None
+            killed.append(worker.pid)
+            os.kill(worker.pid, signum)
+
+    worker.after_send = kill
+    try:
+        with pytest.raises(WorkerCrashed) as caught:
+            synth.synthesize("Brace.", tmp_path / "a.wav")
+    finally:
+        worker.after_send = None
+    name = signal.Signals(signum).name
+    assert str(caught.value) == f"piper stopped: its process was killed by {name}"
+    synth.synthesize("Brace.", tmp_path / "b.wav")
+    assert worker.pid not in (None, killed[0])
+    clip = Clip.from_wav(tmp_path / "b.wav")
+    assert clip.duration_ms > 200
+    assert peak_db(clip) > -30

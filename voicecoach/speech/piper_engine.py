@@ -15,9 +15,9 @@ The rate becomes Piper's ``length_scale`` (:meth:`PiperEngine.rate_control`). Th
 key holds the voice file's identity (:func:`voice_file_identity`), so a voice file replaced by
 another never plays the old one's clips.
 
-Loading a voice takes about a second; each process loads a voice file once, at its first phrase.
-Synthesis runs one phrase at a time per voice (Piper's phonemizer is not made for threads), from
-any thread.
+Synthesis runs in a worker process (:mod:`voicecoach.speech.worker`), as pyttsx3's does: an
+onnxruntime or phonemizer crash ends that process, not the workout. Loading a voice takes about a
+second; the worker loads a voice file once, at its first phrase, and makes one phrase at a time.
 
 piper-tts is GPL-3.0-or-later; it is imported here only, and only when a Piper voice is used.
 """
@@ -30,15 +30,22 @@ import json
 import threading
 import wave
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from voicecoach.errors import SpeechUnavailable
-from voicecoach.speech.engine import SpeechSettings, UnknownVoiceError, VoiceInfo, check_text
+from voicecoach.speech.engine import (
+    SpeechSettings,
+    UnknownVoiceError,
+    VoiceInfo,
+    check_text,
+    timeout_s,
+)
 from voicecoach.speech.text import plain_text
+from voicecoach.speech.worker import WorkerProcess, raise_error, shared_worker
 
 #: How fast the bundled voice speaks at length_scale 1, in espeak-ng's words a minute: measured
 #: so that at the same rate both engines take about as long over the same text.
@@ -216,18 +223,40 @@ class PiperSynthesizer:
 
     def synthesize(self, text: str, path: Path) -> None:
         """Write `text` spoken to `path` as mono 16-bit WAV at the voice's rate (22050 Hz for
-        the bundled voice). The volume is left to the speech cache, which levels every clip.
+        the bundled voice), in the piper worker process. The volume is left to the speech cache,
+        which levels every clip.
 
         Raises SpeechUnavailable when the voice cannot be loaded (about a second, the first time
-        in a process).
+        in a worker process), WorkerCrashed if the worker process dies meanwhile.
         """
         check_text(text)
         text = plain_text(text)  # Piper reads [[...]] as phonemes: never give it more than text
-        model, lock = _load(self.voice, self._identity)
+        # The worker finds the voice by its file; the settings keep the voice's id for the cache.
+        settings = replace(self._settings, voice_id=str(self.voice.model))
+        request = {"op": "synthesize", "settings": asdict(settings), "text": text}
+        request["path"] = str(path)
+        raise_error(piper_worker().call(request, timeout=LOAD_TIMEOUT_S + timeout_s(text) * 5))
+        if not path.is_file():
+            raise SpeechUnavailable(f"piper reported {text!r} done but wrote no file")
+
+
+class PiperInProcess:
+    """What the piper worker process runs (:class:`~voicecoach.speech.worker.NativeSynthesis`):
+    onnxruntime and the voices, loaded there, so that a native crash ends the worker, not the
+    workout."""
+
+    def start(self) -> None:
+        if not installed():
+            raise SpeechUnavailable(f"piper-tts is not installed: {INSTALL_HINT}")
+
+    def synthesize(self, settings: SpeechSettings, text: str, path: Path) -> None:
+        voice = read_voice_file(Path(settings.voice_id))
+        identity = settings.voice_file or voice_file_identity(voice.model, voice.config)
+        model, lock = _load(voice, identity)
         from piper import SynthesisConfig
 
         own = float(getattr(model.config, "length_scale", 1.0) or 1.0)
-        config = SynthesisConfig(length_scale=own * PIPER.rate_control(self._settings.rate))
+        config = SynthesisConfig(length_scale=own * PIPER.rate_control(settings.rate))
         with lock:
             chunks = list(model.synthesize(text, syn_config=config))
         with wave.open(str(path), "wb") as out:
@@ -236,6 +265,20 @@ class PiperSynthesizer:
             out.setframerate(int(model.config.sample_rate))
             for chunk in chunks:
                 out.writeframes(chunk.audio_int16_bytes)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [v.info() for v in voice_files()]
+
+
+#: The worker process's target, for :func:`~voicecoach.speech.worker.shared_worker`.
+WORKER_TARGET = f"{__name__}:{PiperInProcess.__name__}"
+#: Time for a worker to load a voice (about a second on a quiet machine) on top of a phrase.
+LOAD_TIMEOUT_S = 60.0
+
+
+def piper_worker() -> WorkerProcess:
+    """This process's piper worker process (started at the first phrase to make)."""
+    return shared_worker(WORKER_TARGET, label="piper")
 
 
 class PiperEngine:
