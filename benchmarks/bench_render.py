@@ -12,8 +12,16 @@ once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemall
 Python allocations; slower, so not timed).
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
+                                      [--encoder]
 
 Every format at every rate `render` offers, mono and stereo, is a configuration.
+
+With --encoder, each FLAC, Ogg or MP3 configuration is also measured for its encoder alone: the
+same session is rendered once to WAV at that rate and channel count, read back, and encoded with
+soundfile into a temporary file in one-second blocks, as the mixer hands them to the writer (one
+single write of a long session crashes libsndfile's Vorbis encoder), with the format, subtype and
+sample width voicecoach/render/writers.py uses, in a fresh process. The report adds the encoder's
+speed and its share of the render's time (encoder seconds over render seconds).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from typing import Any
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
 from voicecoach.render.mix import render_timeline
+from voicecoach.render.writers import FORMATS
 from voicecoach.resources import bundled_routines, sounds_dir
 from voicecoach.routine.loader import load_routine
 from voicecoach.timeline.compiler import compile_routine
@@ -139,10 +148,53 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     }
 
 
-def run_child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any]:
+def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
+    """Time libsndfile encoding the session's samples alone, as the render's writer does."""
+    import soundfile
+
+    suffix, rate, channels, background = CONFIGS[config]
+    spec = FORMATS[suffix]
+    assert spec is not None, f"{config} is not encoded by libsndfile"
+    container, subtype = spec
+    timeline = session(minutes)
+    lengths = {e.text: e.duration_ms for e in timeline.events if e.kind is EventKind.SPEAK}
+    beeps = {b: Clip.from_wav(sounds_dir() / f"{b.value}.wav") for b in Beep}
+    wav = folder / f"session-{minutes}-{config}-samples.wav"
+    render_timeline(
+        timeline,
+        clips=SyntheticVoice(lengths),
+        beeps=beeps,
+        out=wav,
+        rate=rate,
+        channels=channels,
+        background=background,
+    ).captions.unlink()
+    # The writer feeds MP3 32-bit samples (16-bit ones widened), the others 16-bit ones.
+    dtype = "int32" if container == "MP3" else "int16"
+    samples, read_rate = soundfile.read(wav, dtype=dtype, always_2d=True)
+    wav.unlink()
+    assert read_rate == rate
+    assert samples.shape[1] == channels
+    out = folder / f"session-{minutes}-{config}-encoded.{suffix}"
+    start = time.perf_counter()
+    with soundfile.SoundFile(
+        out, mode="w", samplerate=rate, channels=channels, format=container, subtype=subtype
+    ) as encoded:
+        for first in range(0, len(samples), rate):  # one-second blocks, as the mixer writes
+            encoded.write(samples[first : first + rate])
+    seconds = time.perf_counter() - start
+    out.unlink()
+    return {"seconds": seconds, "speed": timeline.total_ms / 1000 / seconds}
+
+
+def run_child(
+    minutes: int, config: str, trace: bool, folder: Path, *, encoder: bool = False
+) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(minutes), config, str(folder)]
     if trace:
         command.append("--trace")
+    if encoder:
+        command.append("--encoder-child")
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -154,16 +206,26 @@ def main() -> None:
     parser.add_argument("--config", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--child", nargs=3, metavar=("MINUTES", "CONFIG", "FOLDER"))
+    parser.add_argument(
+        "--encoder",
+        action="store_true",
+        help="also time the encoder alone for the FLAC, Ogg and MP3 configurations",
+    )
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--encoder-child", action="store_true")
     args = parser.parse_args()
     if args.child:
         minutes, config, folder = args.child
-        print(json.dumps(child(int(minutes), config, args.trace, Path(folder))))
+        if args.encoder_child:
+            print(json.dumps(encoder_child(int(minutes), config, Path(folder))))
+        else:
+            print(json.dumps(child(int(minutes), config, args.trace, Path(folder))))
         return
 
     print(
         f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
         f"{'x real':>7} {'MB':>7} {'maxrss MiB':>10} {'+ render':>8} {'trace MiB':>9}"
+        + (f" {'enc s':>7} {'enc x':>7} {'enc %':>6}" if args.encoder else "")
     )
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         for config in args.config:
@@ -171,11 +233,16 @@ def main() -> None:
                 timed = run_child(minutes, config, False, Path(tmp))
                 traced = None if args.no_trace else run_child(minutes, config, True, Path(tmp))
                 peak = "-" if traced is None else f"{traced['trace_peak'] / 2**20:.2f}"
+                encoder = ""
+                if args.encoder and FORMATS[CONFIGS[config][0]] is not None:
+                    alone = run_child(minutes, config, False, Path(tmp), encoder=True)
+                    share = 100 * alone["seconds"] / timed["seconds"]
+                    encoder = f" {alone['seconds']:7.2f} {alone['speed']:7.0f} {share:6.0f}"
                 print(
                     f"{config:<18} {minutes:>4} {timed['events']:>6} {timed['phrases']:>7} "
                     f"{timed['seconds']:8.2f} {timed['speed']:7.0f} "
                     f"{timed['size'] / 1e6:7.1f} {timed['rss_kib'] / 1024:10.1f} "
-                    f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9}",
+                    f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9}{encoder}",
                     flush=True,
                 )
 
