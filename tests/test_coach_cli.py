@@ -88,7 +88,7 @@ def test_show_gives_todays_targets_and_why(pull_day: tuple[Path, Path]) -> None:
         "\n"
         "Muscles: not given\n"
         "Equipment: none\n"
-        "Note: time before Deadlift, set 1 of 3 lengthened from 5.0 s to 6.0 s to fit what must "
+        "Note: time before Deadlift, set 1 of 3 lengthened from 5.0 s to 6.1 s to fit what must "
         "be said\n"
         "Note: time before Plank, set 1 of 2 lengthened from 5.0 s to 5.6 s to fit what must be "
         "said\n"

@@ -201,8 +201,19 @@ def test_prepare_zero_is_lengthened_for_the_setup_cue_and_the_countdown() -> Non
         (4200, "tick"),
     ]
     (stretch,) = tl.stretched
-    assert str(stretch) == (
+    assert language_for("en").lengthened(stretch) == (
         "time before Row, set 1 of 2 lengthened from 0.0 s to 5.2 s to fit what must be said"
+    )
+
+
+def test_a_lengthening_note_never_reads_as_from_one_figure_to_the_same() -> None:
+    """Rounded apart, in the routine's language: 5,000 ms to 5,040 ms is "5.0 s to 5.1 s"."""
+    from voicecoach.timeline.model import Stretch
+
+    stretch = Stretch("Diagonalstütz, Satz 1 von 2, rechts", 5000, 5040)
+    assert language_for("de").lengthened(stretch) == (
+        "Zeit vor Diagonalstütz, Satz 1 von 2, rechts von 5,0 s auf 5,1 s verlängert, "
+        "damit alles Nötige Platz hat"
     )
 
 

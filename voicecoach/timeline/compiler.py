@@ -400,7 +400,11 @@ class _Compiler:
         if stretch and needed > given_ms:
             length = needed
             self.stretched.append(
-                Stretch(where=self.where(exercise, place), given_ms=given_ms, used_ms=needed)
+                Stretch(
+                    where=self.say.place(exercise.name, shown_place(exercise, place)),
+                    given_ms=given_ms,
+                    used_ms=needed,
+                )
             )
         if length <= 0:
             return

@@ -68,7 +68,7 @@ def header(routine: Routine, timeline: Timeline, *, voice: str | None = None) ->
         ),
         words.speech_lengths(timeline.measured, voice),
         *([words.todays_targets, *targets] if targets else []),
-        *(f"note: {s}" for s in timeline.stretched),
+        *(words.note_line.format(text=words.lengthened(s)) for s in timeline.stretched),
     ]
 
 

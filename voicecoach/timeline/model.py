@@ -89,15 +89,18 @@ class SetPlace:
 class Stretch:
     """A phase before a set that was lengthened so that what must be said fits in it."""
 
-    #: "Deadlift, set 1 of 3".
+    #: "Deadlift, set 1 of 3", in the routine's language.
     where: str
     given_ms: int
     used_ms: int
 
-    def __str__(self) -> str:
+    @property
+    def seconds(self) -> tuple[str, str]:
+        """The given and the used time as tenths of seconds, rounded apart (given down, used
+        up), so that a lengthening never reads as from one figure to the same."""
         return (
-            f"time before {self.where} lengthened from {self.given_ms / 1000:.1f} s to "
-            f"{self.used_ms / 1000:.1f} s to fit what must be said"
+            f"{math.floor(self.given_ms / 100) / 10:.1f}",
+            f"{math.ceil(self.used_ms / 100) / 10:.1f}",
         )
 
 

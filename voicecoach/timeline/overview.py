@@ -152,7 +152,8 @@ def todays_targets(routine: Routine) -> list[str]:
 def format_overview(routine: Routine, timeline: Timeline) -> str:
     """Exercises with sets and rests, total time, muscles and equipment, in the routine's
     language."""
-    w = language_for(routine.language).show
+    words = language_for(routine.language)
+    w = words.show
     lines = [routine.name]
     if routine.description:
         lines.append(routine.description.strip())
@@ -193,6 +194,6 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
         "",
         w.muscles.format(muscles=", ".join(muscles) if muscles else w.not_given),
         w.equipment.format(equipment=", ".join(equipment) if equipment else w.no_equipment),
-        *(w.stretched.format(text=s) for s in timeline.stretched),
+        *(w.stretched.format(text=words.lengthened(s)) for s in timeline.stretched),
     ]
     return "\n".join(lines) + "\n"

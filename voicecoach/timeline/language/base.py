@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from voicecoach.routine.model import Reps, WorkKind
 from voicecoach.routine.progress import Advice
-from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace, Stretch
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ class Language(ABC):
     #: What a set will be recorded as, on the live panel, and how to change it.
     panel_record: ClassVar[str]
     panel_record_hint: ClassVar[str]
+    #: A note line of the dry run: "note: {text}".
+    note_line: ClassVar[str]
     #: The live panel's messages while a number is typed for a set (reps; after w, a weight).
     panel_nothing_to_record: ClassVar[str]
     panel_whole_reps: ClassVar[str]
@@ -256,6 +258,11 @@ class Language(ABC):
     @abstractmethod
     def rep_open(self, number: int) -> str:
         """The live panel's rep line in an open-ended AMRAP set."""
+
+    @abstractmethod
+    def lengthened(self, stretch: Stretch) -> str:
+        """A note of the dry run and of `show`: "time before Deadlift, set 1 of 3 lengthened
+        from 5.0 s to 6.2 s to fit what must be said"."""
 
     @abstractmethod
     def set_done(

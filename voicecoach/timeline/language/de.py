@@ -13,7 +13,7 @@ from voicecoach.timeline.language.base import (
     weight_parts,
     whole_seconds,
 )
-from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace, Stretch
 
 _ONES = [
     "null",
@@ -123,6 +123,7 @@ class German(Language):
     panel_keys = "Tasten: Leertaste Pause · n weiter · b zurück · w Gewicht · q beenden"
     panel_record = "erfasst"
     panel_record_hint = "(Wiederholungen + Enter zum Ändern)"
+    note_line = "Hinweis: {text}"
     panel_nothing_to_record = "noch kein Satz zum Eintragen"
     panel_whole_reps = "Wiederholungen sind ganze Zahlen"
     panel_no_weight_target = "kein Satz mehr, dessen Gewicht sich ändern ließe"
@@ -289,6 +290,13 @@ class German(Language):
         if place.side:
             parts.append(place.side)
         return ", ".join(parts)
+
+    def lengthened(self, stretch: Stretch) -> str:
+        given, used = (s.replace(".", ",") for s in stretch.seconds)
+        return (
+            f"Zeit vor {stretch.where} von {given} s auf {used} s verlängert, "
+            "damit alles Nötige Platz hat"
+        )
 
     def set_done(
         self,

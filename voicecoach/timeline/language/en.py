@@ -13,7 +13,7 @@ from voicecoach.timeline.language.base import (
     weight_parts,
     whole_seconds,
 )
-from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace, Stretch
 
 _ONES = [
     "zero",
@@ -103,6 +103,7 @@ class English(Language):
     panel_keys = "keys: space pause · n next · b back · w weight · q quit"
     panel_record = "record"
     panel_record_hint = "(type reps + Enter to change)"
+    note_line = "note: {text}"
     panel_nothing_to_record = "no set to record yet"
     panel_whole_reps = "reps are whole numbers"
     panel_no_weight_target = "no set left to change the weight of"
@@ -262,6 +263,13 @@ class English(Language):
         if place.side:
             parts.append(place.side)
         return ", ".join(parts)
+
+    def lengthened(self, stretch: Stretch) -> str:
+        given, used = stretch.seconds
+        return (
+            f"time before {stretch.where} lengthened from {given} s to {used} s "
+            "to fit what must be said"
+        )
 
     def set_done(
         self,

@@ -13,7 +13,7 @@ from voicecoach.timeline.language.base import (
     weight_parts,
     whole_seconds,
 )
-from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace
+from voicecoach.timeline.model import Amrap, PhaseKind, SetPlace, Stretch
 
 _ONES = [
     "zéro",
@@ -115,6 +115,7 @@ class French(Language):
     panel_keys = "touches : espace pause · n suivant · b retour · w charge · q quitter"
     panel_record = "noté"
     panel_record_hint = "(répétitions + Entrée pour changer)"
+    note_line = "note : {text}"
     panel_nothing_to_record = "aucune série à noter pour l'instant"
     panel_whole_reps = "les répétitions sont des nombres entiers"
     panel_no_weight_target = "plus aucune série dont changer la charge"
@@ -289,6 +290,13 @@ class French(Language):
 
     def labelled(self, head: str, detail: str) -> str:
         return f"{head} : {detail}"
+
+    def lengthened(self, stretch: Stretch) -> str:
+        given, used = (s.replace(".", ",") for s in stretch.seconds)
+        return (
+            f"temps avant {stretch.where} allongé de {given} s à {used} s "
+            "pour que tout ce qui doit être dit y tienne"
+        )
 
     def set_done(
         self,
