@@ -7,6 +7,7 @@ from voicecoach.routine.model import (
     Circuit,
     CircuitStyle,
     Exercise,
+    Reps,
     Routine,
     SetTarget,
     WorkKind,
@@ -32,15 +33,21 @@ def _amrap(w: ShowWords, seconds_ms: int | None) -> str:
     return w.max_reps_in.format(s=_s(seconds_ms)) if seconds_ms else w.max_reps
 
 
+def _work_text(
+    w: ShowWords, kind: WorkKind, *, amrap: bool, reps: Reps | None, seconds_ms: int | None
+) -> str:
+    """What one set asks for: "max reps in 60 s", "10 reps", "hold 30 s", "20 s"."""
+    if amrap:
+        return _amrap(w, seconds_ms)
+    if reps is not None:
+        return w.reps.format(reps=reps)
+    if kind is WorkKind.HOLD:
+        return w.hold.format(s=_s(seconds_ms))
+    return w.seconds.format(s=_s(seconds_ms))
+
+
 def _target(w: ShowWords, t: SetTarget, kind: WorkKind) -> str:
-    if t.amrap:
-        text = _amrap(w, t.seconds_ms)
-    elif t.reps is not None:
-        text = w.reps.format(reps=t.reps)
-    elif kind is WorkKind.HOLD:
-        text = w.hold.format(s=_s(t.seconds_ms))
-    else:
-        text = w.seconds.format(s=_s(t.seconds_ms))
+    text = _work_text(w, kind, amrap=t.amrap, reps=t.reps, seconds_ms=t.seconds_ms)
     if t.weight:
         text += f", {t.weight}"
     return text + _effort(w, t.rpe, t.rir)
@@ -79,14 +86,9 @@ def _circuit_head(w: ShowWords, c: Circuit) -> str:
 
 
 def _work(w: ShowWords, ex: Exercise) -> str:
-    if ex.amrap:
-        text = _amrap(w, ex.seconds_ms) + ", " + w.tempo.format(tempo=ex.tempo)
-    elif ex.work is WorkKind.REPS:
-        text = w.reps.format(reps=ex.reps) + ", " + w.tempo.format(tempo=ex.tempo)
-    elif ex.work is WorkKind.HOLD:
-        text = w.hold.format(s=_s(ex.seconds_ms))
-    else:
-        text = w.seconds.format(s=_s(ex.seconds_ms))
+    text = _work_text(w, ex.work, amrap=ex.amrap, reps=ex.reps, seconds_ms=ex.seconds_ms)
+    if ex.amrap or ex.work is WorkKind.REPS:
+        text += ", " + w.tempo.format(tempo=ex.tempo)
     if ex.sides:
         text += ", " + w.sides.format(sides=", ".join(ex.sides))
     if ex.weight:
@@ -116,19 +118,12 @@ def _notes(w: ShowWords, ex: Exercise, indent: str) -> list[str]:
 def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -> str:
     """What one exercise asks for today: "3 x 10 reps at 40 kg", "2 x hold 35 s", "max reps in
     60 s"; in a `circuit`, its rounds: "8 rounds x 20 s"."""
+    w = language_for("en").show
     if ex.set_list:
         return "; ".join(
-            ("warm-up " if t.warmup else "") + _target(language_for("en").show, t, ex.work)
-            for t in ex.targets()
+            ("warm-up " if t.warmup else "") + _target(w, t, ex.work) for t in ex.targets()
         )
-    if ex.amrap:
-        text = "max reps" + (f" in {(ex.seconds_ms or 0) / 1000:g} s" if ex.seconds_ms else "")
-    elif ex.work is WorkKind.REPS and ex.reps is not None:
-        text = f"{ex.reps} reps"
-    elif ex.work is WorkKind.HOLD:
-        text = f"hold {(ex.seconds_ms or 0) / 1000:g} s"
-    else:
-        text = f"{(ex.seconds_ms or 0) / 1000:g} s"
+    text = _work_text(w, ex.work, amrap=ex.amrap, reps=ex.reps, seconds_ms=ex.seconds_ms)
     if ex.weight:
         text += f" at {ex.weight}"
     if not sets:
@@ -136,7 +131,7 @@ def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -
     if circuit is not None and circuit.style is CircuitStyle.AMRAP:
         return f"{text} a round, as many rounds as possible in {short_clock(circuit.amrap_ms or 0)}"
     if circuit is not None:
-        return f"{circuit.rounds} round{'s' if circuit.rounds != 1 else ''} x {text}"
+        return f"{_rounds(w, circuit.rounds)} x {text}"
     return f"{ex.sets} x {text}"
 
 
