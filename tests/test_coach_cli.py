@@ -306,22 +306,23 @@ def test_stats_of_one_exercise_by_its_library_id(tmp_path: Path) -> None:
 def test_history_csv_has_every_set_planned_and_done(weeks_of_pulling: Path) -> None:
     lines = invoke("history", "--csv", "--history", weeks_of_pulling).splitlines()
     assert lines[0] == (
-        "session_id,session_started_at,routine,program,session_status,exercise,exercise_index,"
+        "session_id,session_started_at,routine,program,session_status,language,exercise,"
+        "exercise_index,"
         "round,set,side,warmup,skipped,rounds,planned_reps,done_reps,planned_seconds,"
         "done_seconds,planned_weight,done_weight,done_weight_amount,done_weight_unit,entered,"
         "finished_at"
     )
     assert len(lines) == 1 + 4 + 4 + 4
     assert lines[1] == (
-        "1,2026-11-02T18:00:00+01:00,Pull Day,,completed,Deadlift,0,,1,,0,0,,10,10,,,40 kg,"
+        "1,2026-11-02T18:00:00+01:00,Pull Day,,completed,,Deadlift,0,,1,,0,0,,10,10,,,40 kg,"
         "40 kg,40,kg,target,2026-11-02T18:01:00+01:00"
     )
     assert lines[-2] == (
-        "3,2026-11-16T18:00:00+01:00,Pull Day,,quit,Deadlift,0,,3,,0,1,,10,,,,40 kg,,,,typed,"
+        "3,2026-11-16T18:00:00+01:00,Pull Day,,quit,,Deadlift,0,,3,,0,1,,10,,,,40 kg,,,,typed,"
         "2026-11-16T18:03:00+01:00"
     )
     assert lines[-1] == (
-        "3,2026-11-16T18:00:00+01:00,Pull Day,,quit,Plank,1,,1,,0,0,,,,30,25,,,,,typed,"
+        "3,2026-11-16T18:00:00+01:00,Pull Day,,quit,,Plank,1,,1,,0,0,,,,30,25,,,,,typed,"
         "2026-11-16T18:05:00+01:00"
     )
 

@@ -199,6 +199,7 @@ def test_history_json(known_db: Path) -> None:
             "duration_s": 0.0,
             "program": None,
             "program_slot": None,
+            "language": None,
         },
         {
             "id": 4,
@@ -214,6 +215,7 @@ def test_history_json(known_db: Path) -> None:
             "duration_s": 240.0,
             "program": None,
             "program_slot": None,
+            "language": None,
         },
     ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from voicecoach.history.store import Entered, HistoryStore
+from voicecoach.history.store import SCHEMA_VERSION, Entered, HistoryStore
 from voicecoach.outcome import Outcome
 
 DATA = Path(__file__).parent / "data"
@@ -74,15 +74,16 @@ def test_migration_from_version_2_keeps_every_row_and_value(tmp_path: Path) -> N
     ]
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         conn.close()
 
 
-def test_a_migrated_file_has_the_schema_of_a_new_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("release", [V2, DATA / "history-v3.sqlite3"], ids=["v2", "v3"])
+def test_a_migrated_file_has_the_schema_of_a_new_one(tmp_path: Path, release: Path) -> None:
     migrated, new = tmp_path / "migrated.sqlite3", tmp_path / "new.sqlite3"
-    shutil.copy(V2, migrated)
+    shutil.copy(release, migrated)
     HistoryStore.open(migrated).close()
     HistoryStore.open(new).close()
 

@@ -360,6 +360,7 @@ def test_sessions_json() -> None:
             "duration_s": 720.0,
             "program": None,
             "program_slot": None,
+            "language": None,
         }
     ]
 

@@ -24,6 +24,7 @@ CSV_COLUMNS: Final = (
     "routine",
     "program",
     "session_status",
+    "language",
     "exercise",
     "exercise_index",
     "round",
@@ -58,6 +59,7 @@ def set_row(session: SessionRecord, s: SetRecord) -> dict[str, Any]:
         "routine": session.routine_name,
         "program": session.program,
         "session_status": session.status.value,
+        "language": session.language,
         "exercise": s.exercise,
         "exercise_index": s.exercise_index,
         "round": s.round_number,
@@ -113,6 +115,7 @@ SESSION_COLUMNS: Final = (
     "routine",
     "program",
     "session_status",
+    "language",
 )
 
 

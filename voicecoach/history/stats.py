@@ -311,6 +311,7 @@ def sessions_json(
             "duration_s": round(s.duration_s, 3),
             "program": s.program,
             "program_slot": s.program_slot,
+            "language": s.language,
             **({"sets": [set_json(s, done) for done in sets.get(s.id, ())]} if sets else {}),
         }
         for s in rows

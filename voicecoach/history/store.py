@@ -37,7 +37,7 @@ from voicecoach.timeline.model import SetId, SetKey
 #: Written to ``PRAGMA application_id`` so that the file says whose it is ("VCOH").
 APPLICATION_ID: Final = 0x5643_4F48
 #: The schema version this module writes; older files are migrated up to it when opened.
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 #: How long to wait for another voicecoach that is writing to the same file.
 DEFAULT_BUSY_TIMEOUT_S: Final = 3.0
 
@@ -57,7 +57,8 @@ _SCHEMA: Final = (
         status        TEXT NOT NULL DEFAULT 'running'
                       CHECK (status IN ('running', 'completed', 'quit', 'interrupted')),
         program       TEXT,
-        program_slot  INTEGER
+        program_slot  INTEGER,
+        language      TEXT
     )
     """,
     "CREATE INDEX sessions_by_routine ON sessions (routine_name, id)",
@@ -116,10 +117,17 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    # Version 3 did not know the language a session was played in: its sessions keep none
+    # (unknown), and are shown in the language of the table around them.
+    conn.execute("ALTER TABLE sessions ADD COLUMN language TEXT")
+
+
 #: Migration from version N to N + 1, by N.
 _MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 
 
@@ -162,6 +170,9 @@ class SessionRecord:
     #: The program it was played as a session of (``voicecoach next``), and its place in it.
     program: str | None = None
     program_slot: int | None = None
+    #: The routine's language (``en``, ``de``, ``fr``); None for a session recorded before the
+    #: history kept it.
+    language: str | None = None
 
     @property
     def duration_s(self) -> float:
@@ -358,7 +369,7 @@ _SESSION_COLUMNS: Final = """
     (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
         FROM sets WHERE session_id = s.id AND skipped = 1 AND warmup = 0)),
     (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1),
-    s.program, s.program_slot
+    s.program, s.program_slot, s.language
 """
 
 _SET_COLUMNS: Final = """
@@ -369,7 +380,7 @@ _SET_COLUMNS: Final = """
 
 def _session(row: tuple[Any, ...]) -> SessionRecord:
     (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row[:11]
-    program, slot = row[11:]
+    program, slot, language = row[11:]
     read_status = Outcome.INTERRUPTED if status == _RUNNING else Outcome(str(status))
     started_at = _read_time(str(started))
     assert started_at is not None
@@ -387,6 +398,7 @@ def _session(row: tuple[Any, ...]) -> SessionRecord:
         last_set_at=_read_time(None if last is None else str(last)),
         program=None if program is None else str(program),
         program_slot=None if slot is None else int(slot),
+        language=None if language is None else str(language),
     )
 
 
@@ -586,20 +598,30 @@ class HistoryStore:
         resumes: int | None = None,
         program: str | None = None,
         program_slot: int | None = None,
+        language: str | None = None,
     ) -> int:
         """Record that a session has begun; returns its id. It reads as interrupted until ended.
 
         `resumes` is the id of the interrupted session this one carries on from (see
         :meth:`resume_point`); `program` and `program_slot` name the program and the place in
-        it that the session was played as.
+        it that the session was played as; `language` is the routine's (``en``, ``de``, ``fr``).
         """
         started = _aware(started_at, "started_at")
         with self._errors("write to"):
             cursor = self._conn.execute(
                 "INSERT INTO sessions (routine_name, routine_path, content_hash, resumes,"
-                " started_at, status, program, program_slot)"
-                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
-                (routine_name, routine_path, content_hash, resumes, started, program, program_slot),
+                " started_at, status, program, program_slot, language)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+                (
+                    routine_name,
+                    routine_path,
+                    content_hash,
+                    resumes,
+                    started,
+                    program,
+                    program_slot,
+                    language,
+                ),
             )
         assert cursor.lastrowid is not None
         self._live[cursor.lastrowid] = _LiveLock.take(self.path, cursor.lastrowid)
@@ -947,6 +969,7 @@ class SafeRecorder:
         resumes: int | None = None,
         program: str | None = None,
         program_slot: int | None = None,
+        language: str | None = None,
     ) -> int | None:
         """As :meth:`HistoryStore.start_session`; None when history is off."""
         if self._store is None or self.error is not None:
@@ -960,6 +983,7 @@ class SafeRecorder:
                 resumes=resumes,
                 program=program,
                 program_slot=program_slot,
+                language=language,
             )
         except HistoryError as exc:
             self._failed(exc)

@@ -203,6 +203,7 @@ def run_routine(
                 resumes=resumes,
                 program=options.program,
                 program_slot=options.program_slot,
+                language=routine.language,
             )
 
         with signals_as_interrupt():
