@@ -56,7 +56,7 @@ def test_migration_from_version_3_keeps_every_row_and_value(tmp_path: Path) -> N
     for i, (old, new) in enumerate(zip(old_sessions, new_sessions, strict=True)):
         expected = (*old[:7], "interrupted", *old[8:]) if i in running else old
         assert new[: len(old)] == expected
-        assert new[len(old) :] == (None,)
+        assert new[len(old) :] == (None, None)  # language, and start_at (schema 5)
     assert new_sets == old_sets
     assert len(sets) == len(old_sets) == 8
     # The sessions before schema 4 have no language: it was not recorded.

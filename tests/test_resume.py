@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -100,15 +100,22 @@ def play(routine_file: Path, options: RunOptions, out: io.StringIO | None = None
 
 
 def interrupted_session(
-    db: Path, routine_file: Path, done: tuple[SetKey, ...], *, digest: str | None = None
+    db: Path,
+    routine_file: Path,
+    done: tuple[SetKey, ...],
+    *,
+    digest: str | None = None,
+    start_at: str | None = None,
 ) -> int:
-    """Record a session of the routine that did the sets `done`, then stopped without an end."""
+    """Record a session of the routine (started at exercise `start_at`, if given) that did the
+    sets `done`, then stopped without an end."""
     with HistoryStore.open(db) as store:
         sid = store.start_session(
             routine_name="Quick Test",
             routine_path=str(routine_file),
             content_hash=digest or content_hash(routine_file.read_bytes()),
             started_at=T0,
+            start_at=start_at,
         )
         for n, (index, round_number, set_number, side) in enumerate(done, 1):
             store.record_set(
@@ -176,6 +183,94 @@ def test_resume_starts_at_the_first_set_not_done(
         assert new.routine_path == str(routine_file)
         assert keys(store, new.id) == list(played_sets)
         assert store.last_interrupted("Quick Test") is None
+
+
+@pytest.mark.speech
+@pytest.mark.parametrize(
+    ("start_at", "done", "first_phase", "played_sets"),
+    [
+        pytest.param("Bird Dog", (), "[announce] Bird Dog", (LEFT, RIGHT), id="nothing-done"),
+        pytest.param("bird-dog", (LEFT,), "[switch] Switch sides", (RIGHT,), id="one-side-done"),
+        # The sets before the start position were never meant to be played in that workout.
+        pytest.param(
+            "Bird Dog", (ROW_2, LEFT), "[switch] Switch sides", (RIGHT,), id="sets-before-it-undone"
+        ),
+    ],
+)
+def test_resume_after_start_at_starts_from_that_exercise_on(
+    db: Path,
+    routine_file: Path,
+    speech_cache: Path,
+    start_at: str,
+    done: tuple[SetKey, ...],
+    first_phase: str,
+    played_sets: tuple[SetKey, ...],
+) -> None:
+    """A session started with --start-at and interrupted resumes at its first set not done
+    after that exercise, not at the first set of the routine; the resumption keeps the start."""
+    old = interrupted_session(db, routine_file, done, start_at=start_at)
+
+    played = play(
+        routine_file,
+        RunOptions(resume=True, plain=True, history_path=db, cache_root=speech_cache),
+    )
+
+    assert played.phases()[0] == first_phase
+    assert played.phases()[-1] == "[done] Workout complete"
+    with HistoryStore.open(db) as store:
+        new = store.recent_sessions(1)[0]
+        assert (new.resumes, new.start_at, new.status) == (old, start_at, Outcome.COMPLETED)
+        assert keys(store, new.id) == list(played_sets)
+
+
+@pytest.mark.speech
+def test_resume_when_every_set_from_the_start_was_done_says_so(
+    db: Path, routine_file: Path, speech_cache: Path
+) -> None:
+    """Started at Bird Dog and stopped after both sides: Band Row, never meant to be played,
+    is not offered."""
+    interrupted_session(db, routine_file, (LEFT, RIGHT), start_at="Bird Dog")
+    options = RunOptions(resume=True, plain=True, history_path=db, cache_root=speech_cache)
+
+    with pytest.raises(UsageError) as caught:
+        play(routine_file, options)
+
+    assert str(caught.value) == (
+        "nothing to resume: every set of 'Quick Test' from 'Bird Dog' on was done last time"
+    )
+
+
+@pytest.mark.speech
+def test_a_start_at_run_stopped_resumes_after_its_start_twice(
+    db: Path, routine_file: Path, speech_cache: Path
+) -> None:
+    """`run --start-at 'Bird Dog'` stopped with Ctrl-C after the left side, resumed, stopped
+    again before any set: each resumption starts at the switch to the right side."""
+
+    class CtrlCOnSwitch(io.StringIO):
+        def write(self, text: str) -> int:
+            if "[switch] Switch sides" in text:
+                raise KeyboardInterrupt
+            return super().write(text)
+
+    options = RunOptions(plain=True, history_path=db, cache_root=speech_cache)
+    resume = RunOptions(resume=True, plain=True, history_path=db, cache_root=speech_cache)
+
+    first = play(routine_file, replace(options, start_at="Bird Dog"), out=CtrlCOnSwitch())
+    second = play(routine_file, resume, out=CtrlCOnSwitch())
+    third = play(routine_file, resume)
+
+    assert first.phases()[0] == "[announce] Bird Dog"
+    assert first.result.summary.outcome is Outcome.INTERRUPTED
+    assert second.phases() == []  # stopped as its first phase was shown
+    assert third.phases()[0] == "[switch] Switch sides"
+    with HistoryStore.open(db) as store:
+        s3, s2, s1 = store.recent_sessions(10)
+        assert [s.start_at for s in (s1, s2, s3)] == ["Bird Dog"] * 3
+        assert (s2.resumes, s3.resumes) == (s1.id, s2.id)
+        assert keys(store, s1.id) == [LEFT]
+        assert keys(store, s3.id) == [RIGHT]
+        assert s3.status is Outcome.COMPLETED
 
 
 @pytest.mark.speech

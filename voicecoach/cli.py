@@ -271,7 +271,8 @@ def _play_options(f: _F) -> _F:
         click.option(
             "--resume",
             is_flag=True,
-            help="Start at the first set not done in the last interrupted run.",
+            help="Start at the first set not done in the last interrupted run, from the "
+            "exercise it was started at.",
         ),
         click.option(
             "--require-audio",

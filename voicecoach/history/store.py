@@ -37,7 +37,7 @@ from voicecoach.timeline.model import SetId, SetKey
 #: Written to ``PRAGMA application_id`` so that the file says whose it is ("VCOH").
 APPLICATION_ID: Final = 0x5643_4F48
 #: The schema version this module writes; older files are migrated up to it when opened.
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 #: How long to wait for another voicecoach that is writing to the same file.
 DEFAULT_BUSY_TIMEOUT_S: Final = 3.0
 
@@ -58,7 +58,8 @@ _SCHEMA: Final = (
                       CHECK (status IN ('running', 'completed', 'quit', 'interrupted')),
         program       TEXT,
         program_slot  INTEGER,
-        language      TEXT
+        language      TEXT,
+        start_at      TEXT
     )
     """,
     "CREATE INDEX sessions_by_routine ON sessions (routine_name, id)",
@@ -123,11 +124,19 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sessions ADD COLUMN language TEXT")
 
 
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    # Version 4 did not keep where a session started with --start-at, so resuming one began at
+    # the first set not done from the very beginning (the warm-up). Its sessions have no start
+    # position: they resume as they did.
+    conn.execute("ALTER TABLE sessions ADD COLUMN start_at TEXT")
+
+
 #: Migration from version N to N + 1, by N.
 _MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 
@@ -173,6 +182,9 @@ class SessionRecord:
     #: The routine's language (``en``, ``de``, ``fr``); None for a session recorded before the
     #: history kept it.
     language: str | None = None
+    #: The exercise the workout was started at (``run --start-at``), as given; a session that
+    #: resumes one keeps the start of the session it carries on. None: from the beginning.
+    start_at: str | None = None
 
     @property
     def duration_s(self) -> float:
@@ -369,7 +381,7 @@ _SESSION_COLUMNS: Final = """
     (SELECT count(*) FROM (SELECT DISTINCT exercise_index, round_number, set_number
         FROM sets WHERE session_id = s.id AND skipped = 1 AND warmup = 0)),
     (SELECT finished_at FROM sets WHERE session_id = s.id ORDER BY id DESC LIMIT 1),
-    s.program, s.program_slot, s.language
+    s.program, s.program_slot, s.language, s.start_at
 """
 
 _SET_COLUMNS: Final = """
@@ -380,7 +392,7 @@ _SET_COLUMNS: Final = """
 
 def _session(row: tuple[Any, ...]) -> SessionRecord:
     (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row[:11]
-    program, slot, language = row[11:]
+    program, slot, language, start_at = row[11:]
     read_status = Outcome.INTERRUPTED if status == _RUNNING else Outcome(str(status))
     started_at = _read_time(str(started))
     assert started_at is not None
@@ -399,6 +411,7 @@ def _session(row: tuple[Any, ...]) -> SessionRecord:
         program=None if program is None else str(program),
         program_slot=None if slot is None else int(slot),
         language=None if language is None else str(language),
+        start_at=None if start_at is None else str(start_at),
     )
 
 
@@ -599,19 +612,21 @@ class HistoryStore:
         program: str | None = None,
         program_slot: int | None = None,
         language: str | None = None,
+        start_at: str | None = None,
     ) -> int:
         """Record that a session has begun; returns its id. It reads as interrupted until ended.
 
         `resumes` is the id of the interrupted session this one carries on from (see
         :meth:`resume_point`); `program` and `program_slot` name the program and the place in
-        it that the session was played as; `language` is the routine's (``en``, ``de``, ``fr``).
+        it that the session was played as; `language` is the routine's (``en``, ``de``, ``fr``);
+        `start_at` the exercise it was started at, as given to ``run --start-at``.
         """
         started = _aware(started_at, "started_at")
         with self._errors("write to"):
             cursor = self._conn.execute(
                 "INSERT INTO sessions (routine_name, routine_path, content_hash, resumes,"
-                " started_at, status, program, program_slot, language)"
-                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+                " started_at, status, program, program_slot, language, start_at)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
                 (
                     routine_name,
                     routine_path,
@@ -621,6 +636,7 @@ class HistoryStore:
                     program,
                     program_slot,
                     language,
+                    start_at,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -834,8 +850,9 @@ class HistoryStore:
 
         Empty when there is nothing to resume. Skipped sets count as dealt with: skipping was a
         choice. When that session was itself a resumption, the sets of the sessions it carried
-        on from count too. The player starts at the first set whose key is not in here, and
-        passes the interrupted session's id as `resumes` to :meth:`start_session`.
+        on from count too. The player starts at the first set whose key is not in here, from
+        that session's :attr:`SessionRecord.start_at` on, and passes the interrupted session's id
+        as `resumes` (and its `start_at`) to :meth:`start_session`.
         """
         session = self.last_interrupted(routine_name, content_hash=content_hash)
         done: set[SetKey] = set()
@@ -970,6 +987,7 @@ class SafeRecorder:
         program: str | None = None,
         program_slot: int | None = None,
         language: str | None = None,
+        start_at: str | None = None,
     ) -> int | None:
         """As :meth:`HistoryStore.start_session`; None when history is off."""
         if self._store is None or self.error is not None:
@@ -984,6 +1002,7 @@ class SafeRecorder:
                 program=program,
                 program_slot=program_slot,
                 language=language,
+                start_at=start_at,
             )
         except HistoryError as exc:
             self._failed(exc)

@@ -182,8 +182,12 @@ def run_routine(
             resources.callback(store.close)
         done_sets: frozenset[SetKey] = frozenset()
         resumes = None
+        # Where the workout was started: kept in the session's row, so that a resumption of it
+        # carries on from there, not from the beginning.
+        start_at = options.start_at
         if options.resume:
-            done_sets, resumes = _resume_point(store, routine)
+            done_sets, resumes, resumed_from = _resume_point(store, routine)
+            start_at = start_at or resumed_from
         if options.progress and store is not None:
             from voicecoach.history.progression import todays_routine
 
@@ -204,6 +208,7 @@ def run_routine(
                 program=options.program,
                 program_slot=options.program_slot,
                 language=routine.language,
+                start_at=start_at,
             )
 
         with signals_as_interrupt():
@@ -212,7 +217,7 @@ def run_routine(
                     routine,
                     voice.rate,
                     cache,
-                    _start_chooser(routine, options, done_sets),
+                    _start_chooser(routine, options, done_sets, start_at),
                     on_prepare,
                     lead_in,
                 )
@@ -281,18 +286,21 @@ def _open_speech(
 
 
 def _start_chooser(
-    routine: Routine, options: RunOptions, done_sets: frozenset[SetKey]
+    routine: Routine, options: RunOptions, done_sets: frozenset[SetKey], start_at: str | None
 ) -> Callable[[Timeline], int]:
-    """Where in a timeline the session starts: --start-at, --resume, or the beginning."""
+    """Where in a timeline the session starts: --start-at, --resume (from where the interrupted
+    session was started, `start_at`), or the beginning."""
 
     def start(timeline: Timeline) -> int:
         if options.start_at:
             return find_start(timeline, options.start_at, routine=routine)
         if options.resume:
-            found = resume_start(timeline, done_sets)
+            begin = find_start(timeline, start_at, routine=routine) if start_at else 0
+            found = resume_start(timeline, done_sets, start=begin)
             if found is None:
+                since = f" from {start_at!r} on" if start_at else ""
                 raise UsageError(
-                    f"nothing to resume: every set of {routine.name!r} was done last time"
+                    f"nothing to resume: every set of {routine.name!r}{since} was done last time"
                 )
             return found
         return 0
@@ -462,7 +470,8 @@ def _open_history(
 
 def _resume_point(
     store: HistoryStore | None, routine: Routine
-) -> tuple[frozenset[SetKey], int | None]:
+) -> tuple[frozenset[SetKey], int, str | None]:
+    """The sets done in the routine's interrupted session, its id, and where it was started."""
     if store is None:
         raise UsageError("--resume needs the workout history, which could not be opened")
     digest = _hash(routine)
@@ -487,4 +496,4 @@ def _resume_point(
             "('voicecoach history' lists past sessions)"
         )
     done = store.resume_point(routine.name, content_hash=digest)
-    return done, last.id
+    return done, last.id, last.start_at

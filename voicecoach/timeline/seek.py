@@ -70,15 +70,17 @@ def _exercises(timeline: Timeline, name: str, routine: Routine | None) -> tuple[
     raise UsageError(f"no exercise {name!r} in this routine{hint} (it has: {shown})")
 
 
-def resume_start(timeline: Timeline, done: frozenset[SetKey]) -> int | None:
-    """Where to pick up after an interruption: the first set not done.
+def resume_start(timeline: Timeline, done: frozenset[SetKey], *, start: int = 0) -> int | None:
+    """Where to pick up after an interruption: the first set not done from phase `start` on
+    (where the interrupted session was started, :func:`find_start`).
 
     The session restarts at that exercise's announcement if the set is its first, else at the
     rest (or switch) just before the set, so the person gets the countdown; an EMOM circuit at
     the rest before the round not done, an interval circuit at its announcement (its rounds are
-    one effort). None if every set is done.
+    one effort). A set done after a gap is played again: the session goes on in order from the
+    gap. None if every set from `start` on is done.
     """
-    for phase in timeline.phases:
+    for phase in timeline.phases[start:]:
         if not phase.is_work or set_key(phase) in done:
             continue
         if phase.block is Block.INTERVALS and phase.block_start is not None:
