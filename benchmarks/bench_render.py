@@ -12,7 +12,7 @@ once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemall
 Python allocations; slower, so not timed).
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
-                                      [--encoder]
+                                      [--encoder] [--repeat N] [--no-numpy]
 
 Every format at every rate `render` offers, mono and stereo, is a configuration.
 
@@ -22,6 +22,11 @@ soundfile into a temporary file in one-second blocks, as the mixer hands them to
 single write of a long session crashes libsndfile's Vorbis encoder), with the format, subtype and
 sample width voicecoach/render/writers.py uses, in a fresh process. The report adds the encoder's
 speed and its share of the render's time (encoder seconds over render seconds).
+
+With --repeat N, every timed run (render and encoder alone, taking turns) is made N times, each
+in a fresh process, and the medians are reported. With --no-numpy, the render's processes cannot
+import numpy (WAV only): the standard library's rate conversion, as on an install without the
+formats extra.
 """
 
 from __future__ import annotations
@@ -169,8 +174,8 @@ def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
         channels=channels,
         background=background,
     ).captions.unlink()
-    # The writer feeds MP3 32-bit samples (16-bit ones widened), the others 16-bit ones.
-    dtype = "int32" if container == "MP3" else "int16"
+    # The writer feeds stereo MP3 32-bit samples (16-bit ones widened), the rest 16-bit ones.
+    dtype = "int32" if container == "MP3" and channels == 2 else "int16"
     samples, read_rate = soundfile.read(wav, dtype=dtype, always_2d=True)
     wav.unlink()
     assert read_rate == rate
@@ -188,16 +193,29 @@ def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
 
 
 def run_child(
-    minutes: int, config: str, trace: bool, folder: Path, *, encoder: bool = False
+    minutes: int,
+    config: str,
+    trace: bool,
+    folder: Path,
+    *,
+    encoder: bool = False,
+    no_numpy: bool = False,
 ) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(minutes), config, str(folder)]
     if trace:
         command.append("--trace")
     if encoder:
         command.append("--encoder-child")
+    if no_numpy:
+        command.append("--no-numpy")
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 def main() -> None:
@@ -211,16 +229,28 @@ def main() -> None:
         action="store_true",
         help="also time the encoder alone for the FLAC, Ogg and MP3 configurations",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed runs of each, the median reported"
+    )
+    parser.add_argument(
+        "--no-numpy",
+        action="store_true",
+        help="render without numpy (WAV only), as an install without the formats extra",
+    )
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--encoder-child", action="store_true")
     args = parser.parse_args()
     if args.child:
         minutes, config, folder = args.child
+        if args.no_numpy:
+            sys.modules["numpy"] = None  # type: ignore[assignment]  # import numpy fails
         if args.encoder_child:
             print(json.dumps(encoder_child(int(minutes), config, Path(folder))))
         else:
             print(json.dumps(child(int(minutes), config, args.trace, Path(folder))))
         return
+    if args.no_numpy and any(CONFIGS[c][0] != "wav" for c in args.config):
+        parser.error("--no-numpy renders WAV only: FLAC, Ogg and MP3 need soundfile, and numpy")
 
     print(
         f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
@@ -230,12 +260,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         for config in args.config:
             for minutes in args.minutes:
-                timed = run_child(minutes, config, False, Path(tmp))
-                traced = None if args.no_trace else run_child(minutes, config, True, Path(tmp))
+                # Render and encoder alone take turns, so that the load of the machine weighs
+                # on both alike.
+                renders: list[dict[str, Any]] = []
+                alones: list[dict[str, Any]] = []
+                alone_too = args.encoder and FORMATS[CONFIGS[config][0]] is not None
+                for _ in range(args.repeat):
+                    renders.append(
+                        run_child(minutes, config, False, Path(tmp), no_numpy=args.no_numpy)
+                    )
+                    if alone_too:
+                        alones.append(run_child(minutes, config, False, Path(tmp), encoder=True))
+                timed = median(renders)
+                traced = (
+                    None
+                    if args.no_trace
+                    else run_child(minutes, config, True, Path(tmp), no_numpy=args.no_numpy)
+                )
                 peak = "-" if traced is None else f"{traced['trace_peak'] / 2**20:.2f}"
                 encoder = ""
-                if args.encoder and FORMATS[CONFIGS[config][0]] is not None:
-                    alone = run_child(minutes, config, False, Path(tmp), encoder=True)
+                if alone_too:
+                    alone = median(alones)
                     share = 100 * alone["seconds"] / timed["seconds"]
                     encoder = f" {alone['seconds']:7.2f} {alone['speed']:7.0f} {share:6.0f}"
                 print(

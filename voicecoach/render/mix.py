@@ -36,6 +36,7 @@ from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
 from voicecoach.errors import UsageError
 from voicecoach.render.captions import check_window, in_time_order, write_cues
+from voicecoach.render.resample import converted_frames, resample
 from voicecoach.render.writers import (
     FORMATS,
     MP3_RATES,
@@ -60,8 +61,6 @@ _BLOCK_SECONDS = 1
 #: Converted clips kept for reuse, in bytes; counts and cues repeat all session long.
 _CACHE_BYTES = 4 * 1024 * 1024
 _INT16_MAX, _INT16_MIN = 32767, -32768
-#: Fixed-point precision of the resampler's weights.
-_Q = 14
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
@@ -272,13 +271,6 @@ def _pcm16(clip: Clip) -> array[int]:
     raise RenderError(f"cannot mix {width * 8}-bit audio; use 8, 16, 24 or 32-bit PCM clips")
 
 
-def _saturate(values: Sequence[int]) -> array[int]:
-    try:
-        return array("h", values)
-    except OverflowError:
-        return array("h", [min(_INT16_MAX, max(_INT16_MIN, v)) for v in values])
-
-
 def _downmix(samples: array[int], channels: int) -> array[int]:
     if channels == 1:
         return samples
@@ -293,69 +285,14 @@ def _interleave(lanes: Sequence[array[int]]) -> array[int]:
     return out
 
 
-def _converted_frames(frames: int, src_rate: int, dst_rate: int) -> int:
-    """Frames of a `frames`-long clip at `dst_rate`: every output frame before its end."""
-    return -(-frames * dst_rate // src_rate)
-
-
-def _catmull_rom(t: float) -> tuple[int, int, int, int]:
-    """Fixed-point weights of the four samples around fraction `t` (they sum to exactly 1)."""
-    weights = [
-        ((-t + 2) * t - 1) * t / 2,
-        ((3 * t - 5) * t * t + 2) / 2,
-        ((-3 * t + 4) * t + 1) * t / 2,
-        (t - 1) * t * t / 2,
-    ]
-    w = [round(x * (1 << _Q)) for x in weights]
-    w[1] += (1 << _Q) - sum(w)
-    return w[0], w[1], w[2], w[3]
-
-
-def _resample(samples: array[int], src_rate: int, dst_rate: int) -> array[int]:
-    """One channel from `src_rate` to `dst_rate` by Catmull-Rom (cubic) interpolation.
-
-    Output frame j is at source position j * src / dst. The positions fall into `up` phases that
-    repeat every `up` output frames (`up`/`down` is the reduced ratio), so each phase is computed
-    at once over strided slices. Frame 0 is source frame 0 itself, which keeps every onset exact;
-    an exact factor (22050 to 44100 Hz) keeps every source sample and fills in between. No
-    low-pass filter: going down in rate may alias, which the 22 kHz sources here do not need.
-    """
-    if src_rate == dst_rate:
-        return samples
-    n = len(samples)
-    g = math.gcd(src_rate, dst_rate)
-    up, down = dst_rate // g, src_rate // g
-    n_out = _converted_frames(n, src_rate, dst_rate)
-    # Silence on both sides: one sample before, three after, for the four taps.
-    padded = array("h", [0]) + samples + array("h", [0, 0, 0])
-    out = array("h", bytes(2 * n_out))
-    half = 1 << (_Q - 1)
-    for r in range(min(up, n_out)):
-        count = -(-(n_out - r) // up)
-        base, phase = divmod(r * down, up)
-        span = (count - 1) * down + 1
-        if phase == 0:
-            out[r::up] = samples[base : base + span : down]
-            continue
-        w0, w1, w2, w3 = _catmull_rom(phase / up)
-        taps = [padded[base + t : base + t + span : down] for t in range(4)]
-        out[r::up] = _saturate(
-            [
-                (w0 * a + w1 * b + w2 * c + w3 * d + half) >> _Q
-                for a, b, c, d in zip(*taps, strict=True)
-            ]
-        )
-    return out
-
-
 def _convert(clip: Clip, rate: int, channels: int) -> array[int]:
     """The clip as native 16-bit samples at `rate` with `channels` (interleaved)."""
     samples = _pcm16(clip)
     if clip.channels == channels:
         lanes = [samples[c::channels] for c in range(channels)] if channels > 1 else [samples]
-        lanes = [_resample(lane, clip.rate, rate) for lane in lanes]
+        lanes = [resample(lane, clip.rate, rate) for lane in lanes]
     else:  # to mono, then duplicated if stereo is wanted
-        mono = _resample(_downmix(samples, clip.channels), clip.rate, rate)
+        mono = resample(_downmix(samples, clip.channels), clip.rate, rate)
         lanes = [mono] * channels
     return lanes[0] if channels == 1 else _interleave(lanes)
 
@@ -394,7 +331,7 @@ class _ClipBank:
                 clip = self._clips.clip(event.text)
             except OSError as exc:
                 raise RenderError(f"cannot read the audio of {event.text!r}: {exc}") from exc
-        if _converted_frames(clip.frame_count, clip.rate, self._rate) <= skip:
+        if converted_frames(clip.frame_count, clip.rate, self._rate) <= skip:
             return None
         samples = _convert(clip, self._rate, self.channels)
         size = len(samples) * samples.itemsize

@@ -9,7 +9,6 @@ import errno
 import os
 import secrets
 import stat
-import sys
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,8 +30,6 @@ MP3_RATES = frozenset({8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48
 
 #: A WAV file's sizes are 32-bit; the RIFF header takes 36 bytes of them.
 _WAV_MAX_DATA = 0xFFFF_FFFF - 36
-
-_BIG_ENDIAN = sys.byteorder == "big"
 
 
 class RenderError(VoicecoachError):
@@ -201,8 +198,9 @@ class _SoundfileWriter:
         self._file = file
         self._container = container
         # libsndfile 1.2.2 writes 16-bit stereo to MP3 as half noise (it copies half of each
-        # buffer: libsndfile pull request 1106); its 32-bit path is sound.
-        self._wide = container == "MP3"
+        # buffer: libsndfile pull request 1106); its 32-bit path is sound. Mono has no such
+        # fault (both paths give the same file), so it is written as it comes.
+        self._wide = container == "MP3" and channels == 2
         with self._failures():
             self._sf = soundfile.SoundFile(
                 file,
@@ -240,13 +238,15 @@ class _SoundfileWriter:
             self._sf.close()  # the file is thrown away: only let go of it
 
 
-def _widen(block: bytearray) -> bytearray:
-    """Native 16-bit samples as native 32-bit ones of the same level (the low half zero)."""
-    wide = bytearray(2 * len(block))
-    high = (0, 1) if _BIG_ENDIAN else (2, 3)
-    wide[high[0] :: 4] = block[0::2]
-    wide[high[1] :: 4] = block[1::2]
-    return wide
+def _widen(block: bytearray) -> bytes:
+    """Native 16-bit samples as native 32-bit ones of the same level (the low half zero).
+
+    numpy is there whenever soundfile is (it depends on it)."""
+    import numpy as np
+
+    wide = np.frombuffer(block, dtype=np.int16).astype(np.int32)
+    wide <<= 16
+    return wide.tobytes()
 
 
 def _import_soundfile(fmt: str) -> ModuleType:
