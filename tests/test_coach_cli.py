@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -129,16 +130,24 @@ def record(
     *,
     status: Outcome = Outcome.COMPLETED,
     skipped: tuple[int, ...] = (),
+    language: str | None = None,
+    names: tuple[str, str, str] = ("Pull Day", "Deadlift", "Plank"),
 ) -> int:
     """A Pull Day session: deadlift sets (reps done, weight done) against 10 reps at 40 kg,
-    then one 30-second plank held 25 s; sets a minute apart."""
+    then one 30-second plank held 25 s; sets a minute apart. `names` are the routine's, the
+    deadlift's and the plank's; `language` the session's (None: not recorded)."""
+    routine, deadlift_name, plank = names
     sid = store.start_session(
-        routine_name="Pull Day", routine_path=None, content_hash=None, started_at=started
+        routine_name=routine,
+        routine_path=None,
+        content_hash=None,
+        started_at=started,
+        language=language,
     )
     for n, (reps, weight) in enumerate(deadlift, 1):
         store.record_set(
             sid,
-            exercise="Deadlift",
+            exercise=deadlift_name,
             exercise_index=0,
             round_number=None,
             set_number=n,
@@ -154,7 +163,7 @@ def record(
         )
     store.record_set(
         sid,
-        exercise="Plank",
+        exercise=plank,
         exercise_index=1,
         round_number=None,
         set_number=1,
@@ -171,21 +180,28 @@ def record(
     return sid
 
 
-@pytest.fixture
-def weeks_of_pulling(tmp_path: Path) -> Path:
-    db = tmp_path / "history.sqlite3"
-    monday = datetime(2026, 11, 2, 18, 0, tzinfo=CET)
+def three_weeks_of_pulling(
+    db: Path, start: datetime = datetime(2026, 11, 2, 18, 0, tzinfo=CET), **session: Any
+) -> Path:
+    """Three Pull Day sessions in `db` from `start` (a Monday): two in the first week, one two
+    weeks later, quit, with a skipped set; `session` as :func:`record` takes it."""
     with HistoryStore.open(db) as store:
-        record(store, monday, [(10, "40 kg"), (10, "40 kg"), (9, "40 kg")])
-        record(store, monday + timedelta(days=3), [(10, "40 kg")] * 3)
+        record(store, start, [(10, "40 kg"), (10, "40 kg"), (9, "40 kg")], **session)
+        record(store, start + timedelta(days=3), [(10, "40 kg")] * 3, **session)
         record(
             store,
-            monday + timedelta(days=14),
+            start + timedelta(days=14),
             [(8, "42.5 kg"), (8, "42.5 kg"), (6, "40 kg")],
             status=Outcome.QUIT,
             skipped=(3,),
+            **session,
         )
     return db
+
+
+@pytest.fixture
+def weeks_of_pulling(tmp_path: Path) -> Path:
+    return three_weeks_of_pulling(tmp_path / "history.sqlite3")
 
 
 def test_log_shows_the_last_session_and_corrects_it(weeks_of_pulling: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import string
 from itertools import pairwise
 from pathlib import Path
 
@@ -310,6 +311,34 @@ def test_every_language_has_every_word_and_phrase() -> None:
         assert set(table.phase_names) == set(PhaseKind), code
         assert set(table.section_names) == {"warmup", "exercises", "cooldown"}, code
         assert all(table.get_ready), code
+        # Every text of `show` and of what is read back from the history is there, with the
+        # same blanks to fill in as the English one, and the same keys and forms.
+        for words in ("show", "history"):
+            mine, english = _texts(getattr(table, words)), _texts(getattr(TABLES["en"], words))
+            assert set(mine) == set(english), (code, words)
+            for where, text in mine.items():
+                assert text.strip(), (code, where)
+                # A singular form may say "one" instead of filling in its number.
+                spare = {"n"} if where.endswith("[0]") else set()
+                assert _blanks(text) - spare == _blanks(english[where]) - spare, (code, where)
+
+
+def _texts(words: object) -> dict[str, str]:
+    """Every text of a table of words, by its place: "field", "field.key", "field[1]"."""
+    out: dict[str, str] = {}
+    for name, value in vars(words).items():
+        if isinstance(value, dict):
+            out.update({f"{name}.{k}": v for k, v in value.items()})
+        elif isinstance(value, tuple):
+            out.update({f"{name}[{i}]": v for i, v in enumerate(value)})
+        else:
+            out[name] = value
+    return out
+
+
+def _blanks(text: str) -> set[str]:
+    """The names of a format string's blanks: "{n} sets" -> {"n"}."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 @pytest.mark.parametrize(

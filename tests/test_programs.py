@@ -15,11 +15,14 @@ from voicecoach.history.store import HistoryStore
 from voicecoach.resources import bundled_programs
 from voicecoach.routine.program import load_program
 from voicecoach.session.program import next_session, program_report
+from voicecoach.timeline.language import language_for
 
 CET = timezone(timedelta(hours=1))
 #: Monday of ISO week 2026-W45.
 MONDAY = datetime(2026, 11, 2, 18, 0, tzinfo=CET)
 FULL_BODY = bundled_programs()["full-body-twice-a-week"]
+
+EN = language_for("en")
 
 
 def play(
@@ -189,7 +192,7 @@ def test_next_session_carries_todays_targets(tmp_path: Path) -> None:
     assert upcoming.slot == 0
     assert (deadlift.weight, str(deadlift.reps)) == ("32.5 kg", "8")
     assert deadlift.advice is not None
-    assert deadlift.advice.explain() == "last time 10/10/10 at 30 kg: up to 32.5 kg, aim for 8"
+    assert EN.explain(deadlift.advice) == "last time 10/10/10 at 30 kg: up to 32.5 kg, aim for 8"
 
 
 def test_program_report_exactly(tmp_path: Path) -> None:

@@ -24,6 +24,9 @@ from voicecoach.history.store import HistoryStore
 from voicecoach.routine.loader import load_routine_text
 from voicecoach.routine.model import Exercise
 from voicecoach.routine.progress import Change, Load, Rule, RuleKind
+from voicecoach.timeline.language import language_for
+
+EN = language_for("en")
 
 
 def kg(x: float | str) -> Load:
@@ -195,13 +198,13 @@ def test_double_in_lb_stays_in_lb() -> None:
     assert row.progress is not None
     advice = decide(row.progress, row, [lifted([10, 10], planned=10, weight=lb(95))])
     assert str(advice.weight) == "100 lb"
-    assert advice.explain() == "last time 10/10 at 95 lb: up to 100 lb, aim for 8"
+    assert EN.explain(advice) == "last time 10/10 at 95 lb: up to 100 lb, aim for 8"
 
 
 def test_double_explains_the_trap() -> None:
     assert DEADLIFT.progress is not None
     advice = decide(DEADLIFT.progress, DEADLIFT, [lifted([10, 10, 9], planned=10, weight=kg(40))])
-    assert advice.explain() == "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"
+    assert EN.explain(advice) == "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"
 
 
 # --- linear ---------------------------------------------------------------------------------
@@ -263,7 +266,7 @@ def test_linear_deload_and_after_as_written() -> None:
     assert decide(lift.progress, lift, [short]).change is Change.STAY
     advice = decide(lift.progress, lift, [short, short])
     assert (advice.change, str(advice.weight)) == (Change.DELOAD, "80 lb")
-    assert advice.explain() == (
+    assert EN.explain(advice) == (
         "last time 5/5/4 at 100 lb, 2 sessions short in a row: down to 80 lb, aim for 5"
     )
 
@@ -502,9 +505,9 @@ def test_progress_routine_from_a_history_file(tmp_path: Path) -> None:
     deadlift, plank, row = today.all_exercises()
     assert (deadlift.weight, str(deadlift.reps), plank.seconds_ms) == ("40 kg", "10", 35_000)
     assert deadlift.advice is not None
-    assert deadlift.advice.explain() == "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"
+    assert EN.explain(deadlift.advice) == "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"
     assert plank.advice is not None
-    assert plank.advice.explain() == "last time 30/30 s: up to hold 35 s"
+    assert EN.explain(plank.advice) == "last time 30/30 s: up to hold 35 s"
     assert row == routine.all_exercises()[2]
 
 

@@ -99,6 +99,14 @@ def _in_force(routine: Any = None, **flags: Any) -> InForce:
     return resolve(load_settings(), Overrides(**flags), routine)
 
 
+def _settings_language() -> str | None:
+    """The settings file's `language`, if it sets one: what tables of several sessions, or of
+    sessions in several languages, are shown in (docs/history.md, "Languages")."""
+    from voicecoach.settings import load_settings
+
+    return load_settings().language
+
+
 def _notify(message: str) -> None:
     """A one-time message of a command (a fallback, a missing part) on stderr."""
     _echo(message, err=True)
@@ -548,7 +556,9 @@ def program_(program: str | None, history_path: Path | None) -> None:
     and what the next session will ask for, loads included.
 
     PROGRAM is a program's name ('voicecoach list' shows them) or a file;
-    without it, the program last played with 'voicecoach next'.
+    without it, the program last played with 'voicecoach next'. It is shown
+    in the language of the program's routines (the settings file's language,
+    else English, when they speak several).
 
     \b
     Example:
@@ -559,7 +569,8 @@ def program_(program: str | None, history_path: Path | None) -> None:
     from voicecoach.session.program import program_report
 
     path = _in_force(history=history_path).history_path
-    _echo(program_report(program, path, now=datetime.now().astimezone()))
+    now = datetime.now().astimezone()
+    _echo(program_report(program, path, now=now, language=_settings_language()))
 
 
 @cli.command(name="next")
@@ -591,11 +602,13 @@ def next_(program: str | None, play: _PlayArgs) -> None:
             store.close()
     if not play.no_history and not play.dry_run:
         remember_program(plan, path)
+    from voicecoach.timeline.language import language_for
+
     slot = upcoming.slot
-    _echo(
-        f"{plan.name}: session {slot + 1} of {len(plan.sessions)}, {upcoming.routine.name}",
-        err=True,
+    said = language_for(upcoming.routine.language).history.next_of.format(
+        program=plan.name, slot=slot + 1, count=len(plan.sessions), routine=upcoming.routine.name
     )
+    _echo(said, err=True)
     _play(upcoming.routine, play, program=plan.name, slot=slot)
 
 
@@ -817,6 +830,11 @@ def history(
     Reading never creates a history: when there is none yet, this says so
     (and --json prints an empty list).
 
+    The table is in the settings file's language if it sets one, else in
+    the language the sessions listed were played in (English when they
+    were played in several); --json and --csv are the same in every
+    language.
+
     \b
     Examples:
       voicecoach history
@@ -835,6 +853,7 @@ def history(
         limit=None if as_csv else limit or None,
         as_json=as_json,
         as_csv=as_csv,
+        language=_settings_language(),
     )
     _echo(text, nl=not as_csv)
 
@@ -856,9 +875,10 @@ def log(entries: Sequence[str], session_id: int | None, history_path: Path | Non
     """Show the last finished session set by set, planned and done, and
     correct what was done with --set.
 
-    Each set is shown as an entry would name it. Every --set is checked
-    before any is applied: a bad entry is shown with the column where it
-    goes wrong, and nothing is changed.
+    Each set is shown as an entry would name it, in the language of the
+    session's routine. Every --set is checked before any is applied: a bad
+    entry is shown with the column where it goes wrong, and nothing is
+    changed.
 
     \b
     Examples:
@@ -869,7 +889,7 @@ def log(entries: Sequence[str], session_id: int | None, history_path: Path | Non
     from voicecoach.history.log import log_report
 
     path = _in_force(history=history_path).history_path
-    _echo(log_report(path, entries, session_id=session_id))
+    _echo(log_report(path, entries, session_id=session_id, language=_settings_language()))
 
 
 @cli.command()
@@ -903,6 +923,10 @@ def stats(weeks: int, as_json: bool, exercise: str | None, history_path: Path | 
     one-rep maximum (Epley: weight x (1 + reps / 30)), a chart of its load
     session by session, and its volume (weight x reps) per week.
 
+    The text is in the settings file's language if it sets one, else in
+    the language of the sessions it counts (English when they were played
+    in several); --json is the same in every language.
+
     \b
     Examples:
       voicecoach stats
@@ -921,9 +945,9 @@ def stats(weeks: int, as_json: bool, exercise: str | None, history_path: Path | 
 
         if as_json:
             raise click.UsageError("--exercise prints text: drop --json")
-        _echo(exercise_report(path, exercise))
+        _echo(exercise_report(path, exercise, language=_settings_language()))
         return
-    _echo(stats_report(path, now=now, weeks=weeks, as_json=as_json))
+    _echo(stats_report(path, now=now, weeks=weeks, as_json=as_json, language=_settings_language()))
 
 
 @cli.command()

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Final
+from typing import Any
 
 from voicecoach.errors import UsageError
 from voicecoach.history.store import SessionRecord, SetRecord, default_path, open_existing
 from voicecoach.routine.progress import Load, number_text, parse_load
-
-#: The formula of the estimated one-rep maximum: Epley (1985).
-E1RM_FORMULA: Final = "Epley: weight × (1 + reps / 30)"
+from voicecoach.timeline.language import Language, language_for
 
 
 def epley(weight: Decimal, reps: int) -> Decimal:
@@ -157,30 +155,56 @@ def _amount(value: Decimal) -> str:
     return number_text(value.quantize(Decimal("0.1")) if value != value.to_integral() else value)
 
 
-def format_exercise_stats(st: ExerciseStats, *, width: int = 60) -> str:
-    """What ``voicecoach stats --exercise NAME`` prints."""
-    from voicecoach.history.stats import bar_chart
+def format_exercise_stats(
+    st: ExerciseStats, *, width: int = 60, words: Language | None = None
+) -> str:
+    """What ``voicecoach stats --exercise NAME`` prints, in `words`' language (English by
+    default)."""
+    from voicecoach.history.stats import bar_chart, chart_number
 
+    words = words or language_for("en")
+    h = words.history
     if not st.work_sets:
-        return f"No work sets of {st.name!r} recorded yet."
+        return h.no_work_sets.format(name=repr(st.name))
     lines = [
-        f"{st.name}: {st.work_sets} work set{'s' if st.work_sets != 1 else ''} in "
-        f"{st.sessions} session{'s' if st.sessions != 1 else ''}, {st.first} to {st.last}"
+        h.exercise_head.format(
+            name=st.name,
+            sets=words.plural(st.work_sets, h.work_sets),
+            sessions=words.plural(st.sessions, h.sessions),
+            first=st.first,
+            last=st.last,
+        )
     ]
+
+    def shown(value: float) -> str:
+        return chart_number(value).replace(".", h.decimal)
+
+    chart: dict[str, Any] = {"width": width, "value_format": shown}
     if st.best is not None and st.best_e1rm is not None and st.unit is not None:
         b = st.best
-        lines.append(f"Best set: {b.reps} reps at {b.load} on {b.when.date()}")
+        lines.append(
+            h.best_set.format(
+                reps=words.plural(b.reps, h.reps),
+                load=words.written_weight(str(b.load)),
+                day=b.when.date(),
+            )
+        )
         value, src = st.best_e1rm
         lines.append(
-            f"Estimated one-rep maximum: {_amount(value)} {st.unit}, from {src.reps} reps at "
-            f"{src.load} on {src.when.date()} ({E1RM_FORMULA})"
+            h.e1rm.format(
+                value=words.written_weight(f"{_amount(value)} {st.unit}"),
+                reps=words.plural(src.reps, h.reps),
+                load=words.written_weight(str(src.load)),
+                day=src.when.date(),
+                formula=h.e1rm_formula,
+            )
         )
-        lines += ["", f"Load per session (heaviest work set, {st.unit})"]
-        lines.append(bar_chart([(str(d), float(w)) for d, w in st.loads], width=width))
-        lines += ["", f"Volume per week (weight × reps of the work sets, {st.unit})"]
-        lines.append(bar_chart([(w, float(v)) for w, v in st.volume], width=width))
+        lines += ["", h.load_chart.format(unit=st.unit)]
+        lines.append(bar_chart([(str(d), float(w)) for d, w in st.loads], **chart))
+        lines += ["", h.volume_chart.format(unit=st.unit)]
+        lines.append(bar_chart([(w, float(v)) for w, v in st.volume], **chart))
     else:
-        lines.append("No weight recorded: reps per week")
+        lines.append(h.no_weight)
         lines.append(bar_chart([(w, float(n)) for w, n in st.reps_per_week], width=width))
     return "\n".join(lines)
 
@@ -211,12 +235,18 @@ def names_of_library_id(library_id: str, routine_paths: Sequence[str]) -> list[s
     return names
 
 
-def exercise_report(path: Path | None, name: str, *, width: int = 60) -> str:
-    """`voicecoach stats --exercise NAME`; the history is only read, never created."""
+def exercise_report(
+    path: Path | None, name: str, *, width: int = 60, language: str | None = None
+) -> str:
+    """`voicecoach stats --exercise NAME`; the history is only read, never created. The text is
+    in the language of the sessions the exercise was done in, by
+    :func:`voicecoach.history.stats.table_language` with `language` (the settings file's)."""
+    from voicecoach.history.stats import table_language
+
     path = default_path() if path is None else path
     store = open_existing(path, read_only=True)
     if store is None:
-        return f"No workouts recorded yet: there is no history at {path}."
+        return table_language((), language).history.no_history.format(path=path)
     with store:
         sessions = store.recent_sessions(None)
         sets = store.all_sets()
@@ -234,4 +264,8 @@ def exercise_report(path: Path | None, name: str, *, width: int = 60) -> str:
             f"no sets of an exercise named {name!r} in the history{hint} "
             f"(recorded: {', '.join(known) or 'none'})"
         )
-    return format_exercise_stats(compute_exercise_stats(name, sessions, sets), width=width)
+    mine = {s.session_id for s in sets if _norm(s.exercise) == _norm(name)}
+    words = table_language((s for s in sessions if s.id in mine), language)
+    return format_exercise_stats(
+        compute_exercise_stats(name, sessions, sets), width=width, words=words
+    )

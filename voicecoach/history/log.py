@@ -173,50 +173,72 @@ def parse_entry(entry: str, sets: Sequence[SetRecord]) -> Correction:
     return Correction(target, reps, seconds, weight)
 
 
-def format_session_sets(session: SessionRecord, sets: Sequence[SetRecord]) -> str:
-    """What ``voicecoach log`` prints: the session, then each set as an entry would name it."""
+def format_session_sets(
+    session: SessionRecord, sets: Sequence[SetRecord], *, language: str | None = None
+) -> str:
+    """What ``voicecoach log`` prints: the session, then each set as an entry would name it.
+
+    It is in the session's language; for a session recorded before the history kept it, in
+    `language` (the settings file's), else English.
+    """
+    from voicecoach.timeline.language import language_for
+
+    words = language_for(session.language or language or "en")
+    h = words.history
     lines = [
-        f"Session {session.id}: {session.routine_name}, "
-        f"{session.started_at.strftime('%Y-%m-%d %H:%M')}, {session.status.value}"
+        h.log_session.format(
+            id=session.id,
+            routine=session.routine_name,
+            when=session.started_at.strftime("%Y-%m-%d %H:%M"),
+            status=h.statuses[session.status.value],
+        )
     ]
     rows = []
     for s in sets:
         label = set_label(s)
         if s.skipped:
-            done = "skipped"
+            done = h.skipped
         else:
             if s.reps is not None:
-                done = f"{s.reps} rep{'s' if s.reps != 1 else ''}"
+                done = words.plural(s.reps, h.reps)
             elif s.seconds is not None:
-                done = f"{s.seconds:g} s"
+                done = h.seconds.format(s=f"{s.seconds:g}")
             else:
-                done = "done"
+                done = h.done
             if s.weight:
-                done += f" @ {s.weight}"
+                done += f" @ {words.written_weight(s.weight)}"
         planned = []
         if s.planned_reps is not None:
-            planned.append(f"{s.planned_reps} reps")
+            planned.append(h.reps[1].format(n=s.planned_reps))
         elif s.planned_seconds is not None:
-            planned.append(f"{s.planned_seconds:g} s")
+            planned.append(h.seconds.format(s=f"{s.planned_seconds:g}"))
         if s.planned_weight:
-            planned.append(f"@ {s.planned_weight}")
-        note = f"planned {' '.join(planned)}" if planned else ""
+            planned.append(f"@ {words.written_weight(s.planned_weight)}")
+        note = h.planned.format(what=" ".join(planned)) if planned else ""
         if s.warmup:
-            note = ("warm-up, " + note).rstrip(", ")
+            note = (f"{h.warmup}, " + note).rstrip(", ")
         if s.entered.value != "target":
-            note = f"{note}, {s.entered.value}" if note else s.entered.value
+            entered = h.entered[s.entered.value]
+            note = f"{note}, {entered}" if note else entered
         rows.append((label + ":", done, note))
     wl = max((len(r[0]) for r in rows), default=0)
     wd = max((len(r[1]) for r in rows), default=0)
     lines += [f"  {a:<{wl}}  {b:<{wd}}  {c}".rstrip() for a, b, c in rows]
-    lines.append('Correct a set with: voicecoach log --set "EXERCISE SET: REPS [@ WEIGHT]"')
+    lines.append(h.log_hint)
     return "\n".join(lines)
 
 
-def log_report(path: Path | None, entries: Sequence[str], *, session_id: int | None = None) -> str:
+def log_report(
+    path: Path | None,
+    entries: Sequence[str],
+    *,
+    session_id: int | None = None,
+    language: str | None = None,
+) -> str:
     """What ``voicecoach log`` prints: the last finished session (or `session_id`) set by set,
     after applying the corrections in `entries`. Every entry is checked before any is applied:
-    one bad entry changes nothing."""
+    one bad entry changes nothing. `language` is the settings file's (see
+    :func:`format_session_sets`)."""
     store = open_existing(path)
     if store is None:
         raise UsageError(
@@ -238,4 +260,4 @@ def log_report(path: Path | None, entries: Sequence[str], *, session_id: int | N
             )
         if corrections:
             sets = store.sets_for(session.id)
-    return format_session_sets(session, sets)
+    return format_session_sets(session, sets, language=language)

@@ -39,6 +39,7 @@ from voicecoach.history.store import (
     default_path,
     open_existing,
 )
+from voicecoach.timeline.language import Language, language_for
 from voicecoach.timeline.model import SetId
 from voicecoach.timetext import format_duration
 
@@ -180,7 +181,8 @@ def collect_stats(
     return compute_stats(sessions, sets, muscles=muscles, now=now, weeks=weeks)
 
 
-def _number(value: float) -> str:
+def chart_number(value: float) -> str:
+    """A value as the bar charts show it: "40", "42.5"."""
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
@@ -188,7 +190,7 @@ def bar_chart(
     rows: Sequence[tuple[str, float]],
     *,
     width: int = 60,
-    value_format: Callable[[float], str] = _number,
+    value_format: Callable[[float], str] = chart_number,
 ) -> str:
     """One line per row: label, a bar of unicode blocks scaled to the largest value, the value.
 
@@ -221,57 +223,68 @@ def bar_chart(
     return "\n".join(lines)
 
 
-def _weeks(n: int) -> str:
-    return f"{n} week" if n == 1 else f"{n} weeks"
+def table_language(sessions: Iterable[SessionRecord], preferred: str | None = None) -> Language:
+    """The language of a table of several sessions: `preferred` (the settings file's language)
+    when given; else the one language all of them were played in; else English. Sessions
+    recorded before the history kept their language do not count."""
+    if preferred is not None:
+        return language_for(preferred)
+    spoken = {s.language for s in sessions if s.language is not None}
+    return language_for(spoken.pop() if len(spoken) == 1 else "en")
 
 
-def format_stats(stats: Stats, *, width: int = 60) -> str:
-    """The statistics as the ``stats`` command prints them: a table, two charts, the streak."""
-    table = [("Week", "Sessions", "Sets", "Time")]
+def format_stats(stats: Stats, *, width: int = 60, words: Language | None = None) -> str:
+    """The statistics as the ``stats`` command prints them: a table, two charts, the streak, in
+    `words`' language (English by default)."""
+    words = words or language_for("en")
+    h = words.history
+    table: list[tuple[str, ...]] = [h.stats_header]
     table += [
         (w.label, str(w.sessions), str(w.sets), format_duration(w.seconds)) for w in stats.weeks
     ]
-    table.append(("Total", str(stats.sessions), str(stats.sets), format_duration(stats.seconds)))
+    table.append((h.total, str(stats.sessions), str(stats.sets), format_duration(stats.seconds)))
     widths = [max(len(row[i]) for row in table) for i in range(4)]
-    lines = [
-        f"Last {_weeks(len(stats.weeks))}: {stats.weeks[0].label} to {stats.weeks[-1].label}",
-        "",
-    ]
+    first, last = stats.weeks[0].label, stats.weeks[-1].label
+    lines = [words.plural(len(stats.weeks), h.last_weeks, first=first, last=last), ""]
     for row in table:
         cells = [row[0].ljust(widths[0])] + [
             c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
         ]
         lines.append("  ".join(cells))
 
-    lines += ["", "Sets per week"]
+    lines += ["", h.sets_per_week]
     lines.append(bar_chart([(w.label, w.sets) for w in stats.weeks], width=width))
-    lines += ["", "Sets per muscle group"]
+    lines += ["", h.sets_per_muscle]
     if stats.sets_per_muscle:
-        lines.append(bar_chart(stats.sets_per_muscle, width=width))
+        muscles = [
+            (h.other_muscle if m == UNLISTED_MUSCLE else m, n) for m, n in stats.sets_per_muscle
+        ]
+        lines.append(bar_chart(muscles, width=width))
     else:
-        lines.append("no sets in these weeks")
+        lines.append(h.no_sets)
 
     weeks = stats.streak_weeks
     lines += [
         "",
-        f"Streak: {_weeks(weeks)} in a row with at least one workout"
-        if weeks
-        else "Streak: none yet; one workout this week starts one",
+        h.streak.format(weeks=words.plural(weeks, h.weeks)) if weeks else h.no_streak,
     ]
     return "\n".join(lines)
 
 
-def format_sessions_table(rows: Sequence[SessionRecord]) -> str:
-    """The sessions as the ``history`` command prints them, one line each, in the order given."""
+def format_sessions_table(rows: Sequence[SessionRecord], words: Language | None = None) -> str:
+    """The sessions as the ``history`` command prints them, one line each, in the order given,
+    in `words`' language (by default :func:`table_language` of the rows)."""
+    words = words or table_language(rows)
+    h = words.history
     if not rows:
-        return "No workouts recorded yet."
-    header = ("ID", "Started", "Routine", "Status", "Sets", "Skipped", "Time")
+        return h.no_workouts
+    header = h.history_header
     cells = [header] + [
         (
             str(s.id),
             s.started_at.strftime("%Y-%m-%d %H:%M"),
             s.routine_name,
-            s.status.value,
+            h.statuses[s.status.value],
             str(s.sets_done),
             str(s.sets_skipped),
             format_duration(s.duration_s),
@@ -373,8 +386,8 @@ def known_muscles(routine_paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return muscles
 
 
-def _no_history(path: Path) -> str:
-    return f"No workouts recorded yet: there is no history at {path}."
+def _no_history(path: Path, language: str | None) -> str:
+    return table_language((), language).history.no_history.format(path=path)
 
 
 def _sessions_of(rows: Sequence[SessionRecord], routine: str) -> list[SessionRecord]:
@@ -403,33 +416,39 @@ def history_report(
     limit: int | None = 20,
     as_json: bool = False,
     as_csv: bool = False,
+    language: str | None = None,
 ) -> str:
     """What ``voicecoach history`` prints: the latest sessions as a table, or as JSON with every
     set, or every set as CSV (:mod:`voicecoach.history.export`), oldest first.
 
     `path` None is the default history; `limit` None lists every session. With no history file
     at all, nothing is created: the text says so, the JSON is an empty list, the CSV its header.
+    The table is in :func:`table_language` of its sessions and `language` (the settings
+    file's); JSON and CSV are the same in every language.
     """
     from voicecoach.history.export import sets_csv
 
     path = default_path() if path is None else path
     store = open_existing(path, read_only=True)
     if store is None:
-        return sets_csv([]) if as_csv else "[]" if as_json else _no_history(path)
+        return sets_csv([]) if as_csv else "[]" if as_json else _no_history(path, language)
     with store:
         rows = store.recent_sessions(limit, routine=routine)
         if routine is not None and not rows:
             rows = _sessions_of(store.recent_sessions(None), routine)[:limit]
         names = store.routine_names() if routine is not None and not rows else []
+        everyone = store.recent_sessions(None) if not rows else []
         sets = {s.id: store.sets_for(s.id) for s in rows} if as_json or as_csv else {}
     if as_csv:
         return sets_csv([(s, done) for s in reversed(rows) for done in sets[s.id]])
     if as_json:
         return json.dumps(sessions_json(rows, sets), indent=2, ensure_ascii=False)
+    words = table_language(rows or everyone, language)
     if routine is not None and not rows:
-        known = f"; sessions were recorded of: {', '.join(names)}" if names else ""
-        return f"No workouts of {routine!r} recorded yet{known}."
-    return format_sessions_table(rows)
+        h = words.history
+        known = h.recorded_of.format(names=", ".join(names)) if names else ""
+        return h.none_of_routine.format(routine=repr(routine)) + known + "."
+    return format_sessions_table(rows, words)
 
 
 def stats_report(
@@ -439,18 +458,22 @@ def stats_report(
     weeks: int = DEFAULT_WEEKS,
     as_json: bool = False,
     width: int = 60,
+    language: str | None = None,
 ) -> str:
     """What ``voicecoach stats`` prints: :func:`format_stats`, or :func:`stats_json` as JSON.
 
     `path` None is the default history. Exercises are mapped to muscles by
     :func:`known_muscles`, from the routine files the sessions were played from. With no history
-    file at all, nothing is created: the text says so, and the JSON holds empty weeks.
+    file at all, nothing is created: the text says so, and the JSON holds empty weeks. The text
+    is in :func:`table_language` of the workouts of the weeks shown and `language` (the
+    settings file's); the JSON is the same in every language.
     """
     path = default_path() if path is None else path
     store = open_existing(path, read_only=True)
+    played: list[SessionRecord] = []
     if store is None:
         if not as_json:
-            return _no_history(path)
+            return _no_history(path, language)
         stats = compute_stats((), (), muscles={}, now=now, weeks=weeks)
     else:
         with store:
@@ -459,4 +482,6 @@ def stats_report(
             stats = collect_stats(store, muscles=muscles, now=now, weeks=weeks)
     if as_json:
         return json.dumps(stats_json(stats), indent=2, ensure_ascii=False)
-    return format_stats(stats, width=width)
+    first_monday = stats.weeks[0].monday
+    shown = [s for s in played if _is_workout(s) and s.started_at.date() >= first_monday]
+    return format_stats(stats, width=width, words=table_language(shown, language))

@@ -181,7 +181,7 @@ class Change(StrEnum):
 @dataclass(frozen=True)
 class Advice:
     """Today's target of an exercise under its rule, and why: what the announcement speaks and
-    ``show`` and the dry run print."""
+    ``show`` and the dry run print (:meth:`voicecoach.timeline.language.Language.explain`)."""
 
     rule: Rule
     change: Change
@@ -195,29 +195,6 @@ class Advice:
     hold_s: int | None = None
     #: Sessions in a row that fell short (linear), the last one included.
     misses: int = 0
-
-    def explain(self) -> str:
-        """One line: "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10"."""
-        if self.change is Change.FIRST:
-            return "no history yet: as written"
-        head = "last time " + "/".join(str(n) for n in self.last_done)
-        if self.rule.kind is RuleKind.TIME:
-            head += " s"
-        if self.last_weight is not None:
-            head += f" at {self.last_weight}"
-        if self.rule.kind.by_weight:
-            aim = f", aim for {self.reps}" if self.reps is not None else ""
-            if self.change is Change.UP:
-                return f"{head}: up to {self.weight}{aim}"
-            if self.change is Change.DELOAD:
-                return f"{head}, {self.misses} sessions short in a row: down to {self.weight}{aim}"
-            return f"{head}: stay at {self.weight}{aim}"
-        what = f"{self.reps} reps" if self.rule.kind is RuleKind.REPS else f"hold {self.hold_s} s"
-        if self.change is Change.UP:
-            return f"{head}: up to {what}"
-        if self.change is Change.TOP:
-            return f"{head}: {what}, the top of this rule"
-        return f"{head}: stay at {what}"
 
 
 def progress_problem(

@@ -110,12 +110,22 @@ def format_program(
     *,
     now: datetime,
     handle: str,
+    language: str | None = None,
 ) -> str:
     """What `voicecoach program` prints: the plan, this week's sessions done and due, and what
-    the next session asks for, loads included."""
+    the next session asks for, loads included.
+
+    It is in the language of the program's routines when they all share one; otherwise in
+    `language` (the settings file's), else English.
+    """
+    from voicecoach.timeline.language import language_for
     from voicecoach.timeline.overview import target
 
-    names = [load_routine(s.path).name for s in program.sessions]
+    routines = [load_routine(s.path) for s in program.sessions]
+    names = [r.name for r in routines]
+    spoken = {r.language for r in routines}
+    words = language_for(spoken.pop() if len(spoken) == 1 else language or "en")
+    h = words.history
     turn = ", ".join(
         f"{i}. {n} ({s.ref})"
         for i, (n, s) in enumerate(zip(names, program.sessions, strict=True), 1)
@@ -130,11 +140,7 @@ def format_program(
     this_week = [(s, slot) for s, slot in mine if week_start <= s.started_at.date() <= now.date()]
     done = sum(1 for s, _ in this_week if s.sets_done > 0)
     due = max(0, program.per_week - done)
-    lines = [
-        program.name,
-        f"{program.per_week} session{'s' if program.per_week != 1 else ''} a week, in turn: {turn}",
-        "",
-    ]
+    lines = [program.name, words.plural(program.per_week, h.per_week, turn=turn), ""]
     last_start = week_start - timedelta(weeks=1)
     if any(s.started_at.date() < week_start for s, _ in mine):
         last = sum(
@@ -143,31 +149,43 @@ def format_program(
         missed = max(0, program.per_week - last)
         last_year, last_week, _ = last_start.isocalendar()
         lines.append(
-            f"Last week ({last_year}-W{last_week:02d}): {last} of {program.per_week} done"
-            + (f", {missed} missed" if missed else "")
+            h.last_week.format(
+                week=f"{last_year}-W{last_week:02d}", done=last, planned=program.per_week
+            )
+            + (h.missed.format(n=missed) if missed else "")
         )
     lines.append(
-        f"This week ({year}-W{week:02d}): {done} of {program.per_week} done, "
-        + (f"{due} due" if due else "the week's plan is done")
+        h.this_week.format(
+            week=f"{year}-W{week:02d}",
+            done=done,
+            planned=program.per_week,
+            rest=h.due.format(n=due) if due else h.plan_done,
+        )
     )
     for s, slot in this_week:
+        day = h.weekdays[s.started_at.weekday()]
+        status = h.statuses[s.status.value]
         lines.append(
-            f"  {s.started_at.strftime('%a %Y-%m-%d %H:%M')}  {slot + 1}. {s.routine_name}  "
-            f"{s.status.value}, {s.sets_done} set{'s' if s.sets_done != 1 else ''}"
+            f"  {day} {s.started_at.strftime('%Y-%m-%d %H:%M')}  {slot + 1}. {s.routine_name}  "
+            f"{status}, {words.plural(s.sets_done, h.sets)}"
         )
     slot = upcoming.slot
-    lines += ["", f"Next: {slot + 1}. {upcoming.routine.name} ({program.sessions[slot].ref})"]
+    ref = program.sessions[slot].ref
+    lines += ["", h.next_session.format(slot=slot + 1, name=upcoming.routine.name, ref=ref)]
     for item in upcoming.routine.exercises:
         circuit = item if isinstance(item, Circuit) else None
         for ex in item.exercises if isinstance(item, Circuit) else (item,):
-            why = f" ({ex.advice.explain()})" if ex.advice is not None else ""
-            lines.append(f"  {ex.name}: {target(ex, circuit=circuit)}{why}")
-    lines.append(f"Start it with: voicecoach next {handle}")
+            why = f" ({words.explain(ex.advice)})" if ex.advice is not None else ""
+            lines.append(f"  {ex.name}: {target(ex, words, circuit=circuit)}{why}")
+    lines.append(h.start_with.format(handle=handle))
     return "\n".join(lines)
 
 
-def program_report(arg: str | None, history_path: Path | None, *, now: datetime) -> str:
-    """`voicecoach program [PROGRAM]`: the history is only read; without one, nothing is made."""
+def program_report(
+    arg: str | None, history_path: Path | None, *, now: datetime, language: str | None = None
+) -> str:
+    """`voicecoach program [PROGRAM]`: the history is only read; without one, nothing is made.
+    `language` is the settings file's, for a program whose routines speak several."""
     store = open_existing(history_path, read_only=True)
     try:
         program = choose_program(arg, store)
@@ -184,4 +202,4 @@ def program_report(arg: str | None, history_path: Path | None, *, now: datetime)
     else:
         source = program.source.resolve()
         handle = program.source.stem if source in listed else str(source)
-    return format_program(program, upcoming, sessions, now=now, handle=handle)
+    return format_program(program, upcoming, sessions, now=now, handle=handle, language=language)

@@ -12,7 +12,7 @@ from voicecoach.routine.model import (
     SetTarget,
     WorkKind,
 )
-from voicecoach.timeline.language import language_for
+from voicecoach.timeline.language import Language, language_for
 from voicecoach.timeline.language.base import ShowWords
 from voicecoach.timeline.model import Amrap, Timeline
 from voicecoach.timetext import short_clock
@@ -46,15 +46,17 @@ def _work_text(
     return w.seconds.format(s=_s(seconds_ms))
 
 
-def _target(w: ShowWords, t: SetTarget, kind: WorkKind) -> str:
+def _target(words: Language, t: SetTarget, kind: WorkKind) -> str:
+    w = words.show
     text = _work_text(w, kind, amrap=t.amrap, reps=t.reps, seconds_ms=t.seconds_ms)
     if t.weight:
-        text += f", {t.weight}"
+        text += f", {words.written_weight(t.weight)}"
     return text + _effort(w, t.rpe, t.rir)
 
 
-def _set_lines(w: ShowWords, ex: Exercise) -> list[str]:
+def _set_lines(words: Language, ex: Exercise) -> list[str]:
     """One line per set of an exercise whose sets have their own targets."""
+    w = words.show
     lines: list[str] = []
     counts = {True: 0, False: 0}
     targets = ex.targets()
@@ -64,7 +66,7 @@ def _set_lines(w: ShowWords, ex: Exercise) -> list[str]:
         if t.drop:
             head += w.drop
         rest = w.rest.format(s=_s(t.rest_ms)) if i + 1 < len(targets) else ""
-        lines.append(f"{head}: {_target(w, t, ex.work)}{rest}")
+        lines.append(f"{head}: {_target(words, t, ex.work)}{rest}")
     return lines
 
 
@@ -85,18 +87,20 @@ def _circuit_head(w: ShowWords, c: Circuit) -> str:
     return rounds
 
 
-def _work(w: ShowWords, ex: Exercise) -> str:
+def _work(words: Language, ex: Exercise) -> str:
+    w = words.show
     text = _work_text(w, ex.work, amrap=ex.amrap, reps=ex.reps, seconds_ms=ex.seconds_ms)
     if ex.amrap or ex.work is WorkKind.REPS:
         text += ", " + w.tempo.format(tempo=ex.tempo)
     if ex.sides:
         text += ", " + w.sides.format(sides=", ".join(ex.sides))
     if ex.weight:
-        text += f", {ex.weight}"
+        text += f", {words.written_weight(ex.weight)}"
     return text + _effort(w, ex.rpe, ex.rir)
 
 
-def _exercise_line(w: ShowWords, ex: Exercise, *, in_circuit: bool) -> str:
+def _exercise_line(words: Language, ex: Exercise, *, in_circuit: bool) -> str:
+    w = words.show
     if ex.set_list:
         warmups = sum(1 for t in ex.set_list if t.warmup)
         sets = w.sets.format(sets=ex.sets - warmups)
@@ -106,39 +110,47 @@ def _exercise_line(w: ShowWords, ex: Exercise, *, in_circuit: bool) -> str:
         return f"{ex.name}: {sets}{tempo}{sides}"
     sets = "" if in_circuit else f"{ex.sets} x "
     rest = "" if in_circuit or ex.sets == 1 else w.rest.format(s=_s(ex.rest_ms))
-    return f"{ex.name}: {sets}{_work(w, ex)}{rest}"
+    return f"{ex.name}: {sets}{_work(words, ex)}{rest}"
 
 
-def _notes(w: ShowWords, ex: Exercise, indent: str) -> list[str]:
-    """The exercise's note and today's target, each on its own line."""
-    lines = [indent + w.note.format(text=ex.notes.strip())] if ex.notes else []
-    return lines + ([indent + w.today.format(text=ex.advice.explain())] if ex.advice else [])
+def _today(words: Language, ex: Exercise, indent: str) -> list[str]:
+    """Today's target of an exercise and why, on its own line; nothing without progression."""
+    if ex.advice is None:
+        return []
+    return [indent + words.show.today.format(text=words.explain(ex.advice))]
 
 
-def target(ex: Exercise, *, sets: bool = True, circuit: Circuit | None = None) -> str:
-    """What one exercise asks for today: "3 x 10 reps at 40 kg", "2 x hold 35 s", "max reps in
-    60 s"; in a `circuit`, its rounds: "8 rounds x 20 s"."""
-    w = language_for("en").show
+def target(
+    ex: Exercise, words: Language, *, sets: bool = True, circuit: Circuit | None = None
+) -> str:
+    """What one exercise asks for today, in `words`' language: "3 x 10 reps at 40 kg",
+    "2 x hold 35 s", "max reps in 60 s"; in a `circuit`, its rounds: "8 rounds x 20 s"."""
+    w, h = words.show, words.history
     if ex.set_list:
         return "; ".join(
-            ("warm-up " if t.warmup else "") + _target(w, t, ex.work) for t in ex.targets()
+            h.warmup_target.format(target=_target(words, t, ex.work))
+            if t.warmup
+            else _target(words, t, ex.work)
+            for t in ex.targets()
         )
     text = _work_text(w, ex.work, amrap=ex.amrap, reps=ex.reps, seconds_ms=ex.seconds_ms)
     if ex.weight:
-        text += f" at {ex.weight}"
+        text = h.at_weight.format(work=text, weight=words.written_weight(ex.weight))
     if not sets:
         return text
     if circuit is not None and circuit.style is CircuitStyle.AMRAP:
-        return f"{text} a round, as many rounds as possible in {short_clock(circuit.amrap_ms or 0)}"
+        return h.amrap_round.format(work=text, time=short_clock(circuit.amrap_ms or 0))
     if circuit is not None:
-        return f"{_rounds(w, circuit.rounds)} x {text}"
-    return f"{ex.sets} x {text}"
+        return h.sets_of.format(n=_rounds(w, circuit.rounds), work=text)
+    return h.sets_of.format(n=ex.sets, work=text)
 
 
 def todays_targets(routine: Routine) -> list[str]:
-    """One line per exercise with a progression rule: today's target and why."""
+    """One line per exercise with a progression rule: today's target and why, in the routine's
+    language."""
+    words = language_for(routine.language)
     return [
-        f"  {ex.name}: {target(ex)} ({ex.advice.explain()})"
+        f"  {ex.name}: {target(ex, words)} ({words.explain(ex.advice)})"
         for ex in routine.all_exercises()
         if ex.advice is not None
     ]
@@ -170,19 +182,15 @@ def format_overview(routine: Routine, timeline: Timeline) -> str:
                 lines.append("  " + w.circuit.format(name=item.name, head=_circuit_head(w, item)))
                 for e in item.exercises:
                     # Each note under its own exercise, not all of them after the circuit.
-                    lines.append(f"    - {_exercise_line(w, e, in_circuit=True)}")
+                    lines.append(f"    - {_exercise_line(words, e, in_circuit=True)}")
                     lines += ["        " + w.note.format(text=e.notes.strip())] if e.notes else []
-                    lines += (
-                        ["        " + w.today.format(text=e.advice.explain())] if e.advice else []
-                    )
+                    lines += _today(words, e, "        ")
             else:
-                lines.append(f"  - {_exercise_line(w, item, in_circuit=False)}")
+                lines.append(f"  - {_exercise_line(words, item, in_circuit=False)}")
                 if item.set_list:
-                    lines += [f"      {line}" for line in _set_lines(w, item)]
+                    lines += [f"      {line}" for line in _set_lines(words, item)]
                 lines += ["      " + w.note.format(text=item.notes.strip())] if item.notes else []
-                lines += (
-                    ["      " + w.today.format(text=item.advice.explain())] if item.advice else []
-                )
+                lines += _today(words, item, "      ")
     muscles = sorted({m for e in routine.all_exercises() for m in e.muscles})
     equipment = sorted({q for e in routine.all_exercises() for q in e.equipment})
     lines += [

@@ -71,6 +71,82 @@ class ShowWords:
     stretched: str  # "Note: {text}"
 
 
+@dataclass(frozen=True)
+class HistoryWords:
+    """The words of what is read back from the history in one language: `log`, `history`,
+    `stats`, `stats --exercise`, `program`, and why progression chose today's target (`show`,
+    the dry run, `program`). Each text a format string; a pair is the (one, many) forms."""
+
+    decimal: str  # the decimal mark of shown weights: "." or ","
+    statuses: dict[str, str]  # how a session ended: {"completed": "completed", ...}
+    entered: dict[str, str]  # where done values came from: {"typed": "typed", ...}
+    reps: tuple[str, str]  # ("{n} rep", "{n} reps")
+    sets: tuple[str, str]  # ("{n} set", "{n} sets")
+    work_sets: tuple[str, str]  # ("{n} work set", "{n} work sets")
+    sessions: tuple[str, str]  # ("{n} session", "{n} sessions")
+    weeks: tuple[str, str]  # ("{n} week", "{n} weeks")
+    seconds: str  # "{s} s"
+    # voicecoach log
+    log_session: str  # "Session {id}: {routine}, {when}, {status}"
+    skipped: str  # "skipped"
+    done: str  # "done"
+    planned: str  # "planned {what}"
+    warmup: str  # "warm-up"
+    log_hint: str  # 'Correct a set with: voicecoach log --set "EXERCISE SET: REPS [@ WEIGHT]"'
+    # voicecoach history
+    history_header: tuple[str, str, str, str, str, str, str]  # ID, Started, Routine, ...
+    no_workouts: str  # "No workouts recorded yet."
+    no_history: str  # "No workouts recorded yet: there is no history at {path}."
+    none_of_routine: str  # "No workouts of {routine} recorded yet"
+    recorded_of: str  # "; sessions were recorded of: {names}"
+    # voicecoach stats
+    last_weeks: tuple[str, str]  # ("Last {n} week: {first} to {last}", ...)
+    stats_header: tuple[str, str, str, str]  # Week, Sessions, Sets, Time
+    total: str  # "Total"
+    sets_per_week: str  # "Sets per week"
+    sets_per_muscle: str  # "Sets per muscle group"
+    no_sets: str  # "no sets in these weeks"
+    other_muscle: str  # "other"
+    streak: str  # "Streak: {weeks} in a row with at least one workout"
+    no_streak: str  # "Streak: none yet; one workout this week starts one"
+    # voicecoach stats --exercise
+    exercise_head: str  # "{name}: {sets} in {sessions}, {first} to {last}"
+    best_set: str  # "Best set: {reps} at {load} on {day}"
+    e1rm: str  # "Estimated one-rep maximum: {value}, from {reps} at {load} on {day} ({formula})"
+    e1rm_formula: str  # "Epley: weight × (1 + reps / 30)"
+    load_chart: str  # "Load per session (heaviest work set, {unit})"
+    volume_chart: str  # "Volume per week (weight × reps of the work sets, {unit})"
+    no_weight: str  # "No weight recorded: reps per week"
+    no_work_sets: str  # "No work sets of {name} recorded yet."
+    # voicecoach program
+    per_week: tuple[str, str]  # ("{n} session a week, in turn: {turn}", ...)
+    last_week: str  # "Last week ({week}): {done} of {planned} done"
+    missed: str  # ", {n} missed"
+    this_week: str  # "This week ({week}): {done} of {planned} done, {rest}"
+    due: str  # "{n} due"
+    plan_done: str  # "the week's plan is done"
+    weekdays: tuple[str, str, str, str, str, str, str]  # "Mon" to "Sun"
+    next_session: str  # "Next: {slot}. {name} ({ref})"
+    start_with: str  # "Start it with: voicecoach next {handle}"
+    next_of: str  # "{program}: session {slot} of {count}, {routine}" (voicecoach next)
+    # today's target of an exercise (program, dry run)
+    at_weight: str  # "{work} at {weight}"
+    warmup_target: str  # "warm-up {target}"
+    sets_of: str  # "{n} x {work}"
+    amrap_round: str  # "{work} a round, as many rounds as possible in {time}"
+    # why progression chose today's target
+    why_first: str  # "no history yet: as written"
+    why_last: str  # "last time {done}"
+    why_at: str  # "{head} at {weight}"
+    why_aim: str  # ", aim for {reps}"
+    why_up: str  # "{head}: up to {target}{aim}"
+    why_deload: str  # "{head}, {misses} sessions short in a row: down to {target}{aim}"
+    why_stay: str  # "{head}: stay at {target}{aim}"
+    why_top: str  # "{head}: {target}, the top of this rule"
+    why_reps: str  # "{reps} reps"
+    why_hold: str  # "hold {s} s"
+
+
 _WEIGHT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?\s*")
 
 
@@ -111,6 +187,8 @@ class Language(ABC):
     warmup_word: ClassVar[str]
     #: The words of `voicecoach show`.
     show: ClassVar[ShowWords]
+    #: The words of what is read back from the history (log, history, stats, program).
+    history: ClassVar[HistoryWords]
     #: Phase names as shown in dry runs and on the live panel.
     phase_names: ClassVar[dict[PhaseKind, str]]
     #: Section names as spoken at the start of each section ("Warm-up.").
@@ -139,6 +217,26 @@ class Language(ABC):
     enter_hints: ClassVar[dict[Amrap, str]]
 
     # -- numbers and lengths ----------------------------------------------------------------
+
+    def plural(self, n: int, forms: tuple[str, str], **fields: object) -> str:
+        """`n` in the (one, many) form that goes with it, filled in with `fields`: "1 set",
+        "3 sets"."""
+        return forms[0 if n == 1 else 1].format(n=n, **fields)
+
+    def written_weight(self, weight: str) -> str:
+        """A weight as shown in this language: "42.5 kg", "42,5 kg"; a weight that is not a
+        number and a unit ("light band") as written."""
+        parts = weight_parts(weight)
+        if parts is None or self.history.decimal == ".":
+            return weight
+        return f"{parts[0].replace('.', self.history.decimal)} {parts[1]}"
+
+    def explain(self, advice: Advice) -> str:
+        """Why today's target is what it is, in one line: "last time 10/10/9 at 40 kg: stay at
+        40 kg, aim for 10"."""
+        from voicecoach.timeline.language.progress import explain
+
+        return explain(advice, self)
 
     @abstractmethod
     def number(self, n: int) -> str:

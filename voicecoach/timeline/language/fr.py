@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from voicecoach.routine.model import Reps, WorkKind
 from voicecoach.timeline.language.base import (
+    HistoryWords,
     Language,
     SetCall,
     ShowWords,
@@ -94,6 +95,76 @@ class French(Language):
         no_equipment="aucun",
         stretched="Note : {text}",
     )
+    history = HistoryWords(
+        decimal=",",
+        statuses={"completed": "terminée", "quit": "arrêtée", "interrupted": "interrompue"},
+        entered={"typed": "saisie", "counted": "comptée", "logged": "corrigée"},
+        reps=("{n} rép.", "{n} rép."),
+        sets=("{n} série", "{n} séries"),
+        work_sets=("{n} série de travail", "{n} séries de travail"),
+        sessions=("{n} séance", "{n} séances"),
+        weeks=("{n} semaine", "{n} semaines"),
+        seconds="{s} s",
+        log_session="Séance {id} : {routine}, {when}, {status}",
+        skipped="sautée",
+        done="faite",
+        planned="prévu {what}",
+        warmup="échauffement",
+        log_hint='Corriger une série : voicecoach log --set "EXERCICE SÉRIE: RÉP [@ POIDS]"',
+        history_header=("N°", "Début", "Routine", "Statut", "Séries", "Sautées", "Durée"),
+        no_workouts="Aucune séance enregistrée pour l'instant.",
+        no_history="Aucune séance enregistrée pour l'instant : pas d'historique à {path}.",
+        none_of_routine="Aucune séance de {routine} enregistrée pour l'instant",
+        recorded_of=" ; séances enregistrées : {names}",
+        last_weeks=(
+            "La dernière semaine : {first} à {last}",
+            "Les {n} dernières semaines : {first} à {last}",
+        ),
+        stats_header=("Semaine", "Séances", "Séries", "Durée"),
+        total="Total",
+        sets_per_week="Séries par semaine",
+        sets_per_muscle="Séries par groupe musculaire",
+        no_sets="aucune série ces semaines-là",
+        other_muscle="autres",
+        streak="Régularité : {weeks} d'affilée avec au moins une séance",
+        no_streak="Régularité : rien pour l'instant ; une séance cette semaine la lance",
+        exercise_head="{name} : {sets} en {sessions}, du {first} au {last}",
+        best_set="Meilleure série : {reps} à {load} le {day}",
+        e1rm="Maximum estimé sur une répétition (1RM) : {value}, d'après {reps} à "
+        "{load} le {day} ({formula})",
+        e1rm_formula="Epley : poids × (1 + rép. / 30)",
+        load_chart="Charge par séance (série de travail la plus lourde, {unit})",
+        volume_chart="Volume par semaine (poids × rép. des séries de travail, {unit})",
+        no_weight="Aucun poids enregistré : répétitions par semaine",
+        no_work_sets="Aucune série de travail de {name} enregistrée pour l'instant.",
+        per_week=(
+            "{n} séance par semaine, à tour de rôle : {turn}",
+            "{n} séances par semaine, à tour de rôle : {turn}",
+        ),
+        last_week="Semaine dernière ({week}) : {done} sur {planned} faites",
+        missed=", {n} manquées",
+        this_week="Cette semaine ({week}) : {done} sur {planned} faites, {rest}",
+        due="{n} à faire",
+        plan_done="le programme de la semaine est fait",
+        weekdays=("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+        next_session="Prochaine séance : {slot}. {name} ({ref})",
+        start_with="Pour la lancer : voicecoach next {handle}",
+        next_of="{program} : séance {slot} sur {count}, {routine}",
+        at_weight="{work} à {weight}",
+        warmup_target="échauffement {target}",
+        sets_of="{n} x {work}",
+        amrap_round="{work} par tour, autant de tours que possible en {time}",
+        why_first="pas encore d'historique : comme écrit",
+        why_last="la dernière fois {done}",
+        why_at="{head} à {weight}",
+        why_aim=", objectif {reps}",
+        why_up="{head} : on monte à {target}{aim}",
+        why_deload="{head}, {misses} séances de suite en dessous : on redescend à {target}{aim}",
+        why_stay="{head} : on reste à {target}{aim}",
+        why_top="{head} : {target}, le maximum de cette règle",
+        why_reps="{reps} rép.",
+        why_hold="{s} s",
+    )
     phase_names: ClassVar[dict[PhaseKind, str]] = {
         PhaseKind.ANNOUNCE: "annonce",
         PhaseKind.PREPARE: "préparation",
@@ -129,6 +200,10 @@ class French(Language):
         Amrap.TIMED: " · tapez les répétitions, puis Entrée",
         Amrap.ROUNDS: " · Entrée : tour fini",
     }
+
+    def plural(self, n: int, forms: tuple[str, str], **fields: object) -> str:
+        # French counts zero and one alike: "0 série", "1 série", "2 séries".
+        return forms[0 if n <= 1 else 1].format(n=n, **fields)
 
     def number(self, n: int) -> str:
         if 0 <= n < 20:

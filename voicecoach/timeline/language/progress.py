@@ -1,11 +1,18 @@
 """What the announcement says of progression: what was done last time and today's target.
 
 One table of sentences per language (`_PROGRESS`); :meth:`Language.progress` speaks it.
+:func:`explain` writes the same in one line for `show`, the dry run and `program`, from the
+language's :class:`HistoryWords`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from voicecoach.routine.progress import Advice, Change, Load, RuleKind, number_text
+
+if TYPE_CHECKING:
+    from voicecoach.timeline.language.base import Language
 
 _UNIT_WORDS = {
     "en": {"kg": ("kilo", "kilos"), "lb": ("pound", "pounds")},
@@ -100,3 +107,32 @@ def progress_phrase(advice: Advice, language: str) -> str | None:
     if advice.change is Change.TOP:
         parts.append(t["top"])
     return " ".join(parts)
+
+
+def explain(advice: Advice, language: Language) -> str:
+    """One line: "last time 10/10/9 at 40 kg: stay at 40 kg, aim for 10", in `language`."""
+    w = language.history
+    if advice.change is Change.FIRST:
+        return w.why_first
+    head = w.why_last.format(done="/".join(str(n) for n in advice.last_done))
+    if advice.rule.kind is RuleKind.TIME:
+        head += " s"
+    if advice.last_weight is not None:
+        head = w.why_at.format(head=head, weight=language.written_weight(str(advice.last_weight)))
+    if advice.rule.kind.by_weight:
+        aim = w.why_aim.format(reps=advice.reps) if advice.reps is not None else ""
+        target = language.written_weight(str(advice.weight))
+        if advice.change is Change.UP:
+            return w.why_up.format(head=head, target=target, aim=aim)
+        if advice.change is Change.DELOAD:
+            return w.why_deload.format(head=head, misses=advice.misses, target=target, aim=aim)
+        return w.why_stay.format(head=head, target=target, aim=aim)
+    if advice.rule.kind is RuleKind.REPS:
+        what = w.why_reps.format(reps=advice.reps)
+    else:
+        what = w.why_hold.format(s=advice.hold_s)
+    if advice.change is Change.UP:
+        return w.why_up.format(head=head, target=what, aim="")
+    if advice.change is Change.TOP:
+        return w.why_top.format(head=head, target=what)
+    return w.why_stay.format(head=head, target=what, aim="")
