@@ -117,6 +117,14 @@ def _print_warnings(timeline: Any) -> None:
         _echo(str(warning), err=True)
 
 
+def _print_language_warnings(routine: Any) -> None:
+    """Warn of the exercises whose spoken words come from a library in another language."""
+    from voicecoach.session.checks import library_language_warnings
+
+    for warning in library_language_warnings(routine):
+        _echo(str(warning), err=True)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voicecoach")
 def cli() -> None:
@@ -366,6 +374,7 @@ def _play(
     )
     loaded = in_force.apply(loaded)
     voice = loaded.voice
+    _print_language_warnings(loaded)
     if play.as_json and not play.dry_run:
         raise click.UsageError("--json goes with --dry-run")
     if play.estimate and not play.dry_run:
@@ -478,6 +487,7 @@ def validate(files: Sequence[str], estimate: bool) -> None:
             continue
         if checked_voice.note is not None:
             _echo(str(checked_voice.note), err=True)
+        _print_language_warnings(routine)
         # A voice that could not be checked cannot be measured either: estimate then.
         unchecked = checked_voice.note is not None
         timeline, voice = dry_run_timeline(routine, estimate=estimate or unchecked)
@@ -1012,6 +1022,7 @@ def render(
         written, engine=engine, voice=voice_id, rate=rate, volume=volume, beeps_db=beeps_db
     )
     loaded = in_force.apply(written)
+    _print_language_warnings(loaded)
     with _render_progress() as (on_synthesis, on_render):
         result = render_routine(
             loaded,

@@ -186,7 +186,7 @@ SET = Place(
 )
 PROGRESS = Place("in 'progress'", PROGRESS_KEYS)
 CUES = Place("in 'cues'", CUE_KINDS)
-LIBRARY_TOP = Place("at the top level of a library", ("exercises",))
+LIBRARY_TOP = Place("at the top level of a library", ("language", "exercises"))
 
 
 @dataclass(frozen=True)

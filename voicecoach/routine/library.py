@@ -1,9 +1,10 @@
 """Exercise libraries: named exercises a routine can start from with `use`.
 
 A library file has one top-level key, `exercises`, mapping an id (`deadlift`, `band-row`) to an
-entry. An entry holds any exercise field except `use`, plus `muscles` (a list) and `equipment`
-(a text or a list). Libraries are searched in order, the routine's own (its `library:` key) first
-and the bundled one last; the first library that has an id wins.
+entry, and may say the language its names and cues are written in (`language: en`). An entry
+holds any exercise field except `use`, plus `muscles` (a list) and `equipment` (a text or a
+list). Libraries are searched in order, the routine's own (its `library:` key) first and the
+bundled one last; the first library that has an id wins.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from voicecoach import resources
 from voicecoach.errors import Problem, RoutineError, SourcePos
 from voicecoach.routine.fields import LIBRARY_ENTRY, LIBRARY_TOP, Checker, Fields, parse_fields
+from voicecoach.routine.model import LANGUAGES
 from voicecoach.routine.yamlsource import (
     MAX_FILE_BYTES,
     Map,
@@ -41,6 +43,8 @@ class LibraryEntry:
     equipment: tuple[str, ...]
     pos: SourcePos
     fields: Fields
+    #: The language the library's names and cues are written in, when the file says it.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,9 @@ def parse_library_tree(check: Checker, root: Node | None, filename: str, path: P
         check.problem(root.pos, "a library needs 'exercises:' mapping ids to exercises")
         return LibraryFile(path, {}, tuple(check.problems), complete=False)
     exercises = found["exercises"][1]
+    language = (
+        check.choice(found["language"][1], "language", LANGUAGES) if "language" in found else None
+    )
     if not isinstance(exercises, Map):
         check.problem(
             exercises.pos,
@@ -180,6 +187,7 @@ def parse_library_tree(check: Checker, root: Node | None, filename: str, path: P
             equipment=fields.equipment or (),
             pos=key.pos,
             fields=fields,
+            language=language,
         )
     return LibraryFile(path, entries, tuple(check.problems), complete=True)
 

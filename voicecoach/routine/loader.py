@@ -751,6 +751,16 @@ class _RoutineBuilder:
             amrap=work.amrap,
             set_list=set_list,
             starts_with=pick("starts_with", lambda f: f.starts_with, StartsWith.LOWER),
+            borrowed=(
+                ()
+                if entry is None
+                else (
+                    *(("name",) if not own.sets_key("name") else ()),
+                    *(k for k in CUE_KINDS if k not in own.cues and entry.fields.cues.get(k)),
+                )
+            ),
+            library_language=entry.language if entry is not None else None,
+            use_pos=own.value_pos.get("use"),
         )
 
     def check_block_exercise(

@@ -162,6 +162,12 @@ class Exercise:
     advice: Advice | None = None
     #: Which part of the tempo a rep begins with.
     starts_with: StartsWith = StartsWith.LOWER
+    #: What the library entry of `use` lends the exercise that is spoken ("name", and the kinds
+    #: of cue it does not set itself), the language that library is written in (None when it
+    #: does not say), and where `use` is written.
+    borrowed: tuple[str, ...] = field(default=(), compare=False)
+    library_language: str | None = field(default=None, compare=False)
+    use_pos: SourcePos | None = field(default=None, compare=False)
 
     def targets(self) -> tuple[SetTarget, ...]:
         """Every set's target, in order (`sets` of them)."""

@@ -166,6 +166,8 @@ class Language(ABC):
 
     #: The routine format's code for the language (`language:` in a routine).
     code: ClassVar[str]
+    #: The language's name in messages, which are English: "German".
+    english_name: ClassVar[str]
 
     # -- fixed words (each language sets all of them) -------------------------------------
     #: Said instead of a setup cue when the exercise has none; varied from set to set.

@@ -57,6 +57,7 @@ class German(Language):
     """Die deutschen Wörter."""
 
     code = "de"
+    english_name = "German"
     get_ready = ("In Position gehen.", "Mach dich bereit.", "Position einnehmen.")
     get_ready_soon = "Noch 10 Sekunden, bereit machen."
     halfway = "Halbzeit."

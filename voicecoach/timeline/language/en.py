@@ -45,6 +45,7 @@ class English(Language):
     """The English words."""
 
     code = "en"
+    english_name = "English"
     get_ready = ("Get into position.", "Get set.", "Take your position.")
     get_ready_soon = "10 seconds, get ready."
     halfway = "Halfway."

@@ -45,6 +45,7 @@ class French(Language):
     """Les mots en français."""
 
     code = "fr"
+    english_name = "French"
     get_ready = ("En position.", "Préparez-vous.", "Mettez-vous en place.")
     get_ready_soon = "10 secondes, préparez-vous."
     halfway = "À mi-parcours."
