@@ -108,6 +108,25 @@ def alsa_capture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AlsaCapture
     return AlsaCapture(folder)
 
 
+def small_file_system_missing() -> str | None:
+    """Why a small file system cannot be mounted for a test here, or None."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return "needs root and unshare to mount a small file system"
+    return None
+
+
+def on_small_file_system(
+    mount_point: Path, size: str, *command: str | Path, then: str = ""
+) -> list[str]:
+    """The command line that runs `command` with a tmpfs of `size` (``32k``) mounted at
+    `mount_point`, in a private mount namespace: no one else sees it, and it goes when the
+    command ends. `then`, a shell line run there afterwards with ``$d`` the mount point, can
+    look at what is left on it; the command's exit status is kept."""
+    script = 'mount -t tmpfs -o size="$1" none "$2" && d="$2" && shift 2 && "$@"; s=$?; '
+    script += f"{then}; exit $s" if then else "exit $s"
+    return ["unshare", "-m", "sh", "-c", script, "sh", size, str(mount_point), *map(str, command)]
+
+
 def speech_missing() -> str | None:
     """Why real speech cannot be tested here, or None."""
     if shutil.which("espeak-ng") is None:

@@ -18,12 +18,13 @@ import pytest
 
 import voicecoach
 from voicecoach.errors import VoicecoachError
+from voicecoach.history.recorder import SafeRecorder
 from voicecoach.history.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    Entered,
     HistoryError,
     HistoryStore,
-    SafeRecorder,
     SessionRecord,
     SetRecord,
     content_hash,
@@ -60,7 +61,7 @@ def start(store: HistoryStore, routine: str = "back", **kwargs: object) -> int:
 
 def record(
     store: HistoryStore | SafeRecorder, session_id: int | None, n: int, **kwargs: object
-) -> None:
+) -> int | None:
     fields: dict[str, object] = {
         "exercise": "Row",
         "exercise_index": 0,
@@ -74,7 +75,7 @@ def record(
         "finished_at": T0 + timedelta(minutes=n),
     }
     fields.update(kwargs)
-    store.record_set(session_id, **fields)  # type: ignore[arg-type]
+    return store.record_set(session_id, **fields)  # type: ignore[arg-type]
 
 
 def raw(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -634,8 +635,11 @@ def _limited_to_current_size(name: str) -> sqlite3.Connection:
     return conn
 
 
-def test_safe_recorder_on_full_disk_warns_once_and_goes_on(db_path: Path) -> None:
-    """SQLITE_FULL mid-session: one warning, later calls do nothing, what was written is kept."""
+def test_safe_recorder_on_a_disk_that_stays_full_warns_once_and_keeps_what_was_written(
+    db_path: Path,
+) -> None:
+    """SQLITE_FULL mid-session to the end: one line, the workout goes on, every set written
+    before is kept, the sets after it wait in memory, and the session reads as interrupted."""
     HistoryStore.open(db_path).close()
     warnings: list[str] = []
     with HistoryStore.open(db_path, connect=_limited_to_current_size) as store:
@@ -647,21 +651,74 @@ def test_safe_recorder_on_full_disk_warns_once_and_goes_on(db_path: Path) -> Non
         for n in range(1, 201):
             record(recorder, sid, n, exercise="Romanian deadlift with a long name " * 3)
         recorder.end_session(sid, status="completed", ended_at=T0 + timedelta(hours=1))
+        assert recorder.active
+        assert 0 < recorder.waiting < 201
     assert warnings == [
-        "warning: workout history is off for this session (could not write to the workout "
-        f"history {db_path}: the disk is full; free some space, or run with --no-history to "
-        "train without recording); the workout goes on"
+        f"warning: history not saved: the disk is full ({db_path}); the workout goes on, and "
+        "its sets are saved if space is freed before it ends"
     ]
-    assert isinstance(recorder.error, HistoryError)
-    assert isinstance(recorder.error.__cause__, sqlite3.OperationalError)
-    assert recorder.error.__cause__.sqlite_errorname == "SQLITE_FULL"
+    assert recorder.unsaved is not None
+    assert recorder.unsaved.disk_full
+    assert isinstance(recorder.unsaved.__cause__, sqlite3.OperationalError)
+    assert recorder.unsaved.__cause__.sqlite_errorname == "SQLITE_FULL"
     assert raw(db_path, "PRAGMA integrity_check") == [("ok",)]
     with HistoryStore.open(db_path) as store:
         (session,) = store.recent_sessions(5)
         assert session.status is Outcome.INTERRUPTED
-        assert 0 < session.sets_done < 200
         numbers = [s.set_number for s in store.sets_for(sid)]
         assert numbers == list(range(1, len(numbers) + 1))
+        assert len(numbers) + recorder.waiting == 201  # the sets and the end
+    assert raw(db_path, "SELECT status FROM sessions") == [("interrupted",)]
+
+
+def test_safe_recorder_writes_what_waited_once_space_is_freed(db_path: Path) -> None:
+    """The disk fills after the first sets and is freed before the end: every set is written,
+    in order, with its corrections, and the session ends completed. Two lines in all."""
+    HistoryStore.open(db_path).close()
+    warnings: list[str] = []
+    conns: list[sqlite3.Connection] = []
+
+    def connect(name: str) -> sqlite3.Connection:
+        conns.append(_limited_to_current_size(name))
+        return conns[-1]
+
+    with HistoryStore.open(db_path, connect=connect) as store:
+        recorder = SafeRecorder(store, warn=warnings.append)
+        sid = recorder.start_session(
+            routine_name="back", routine_path=None, content_hash=None, started_at=T0
+        )
+        rows = []
+        n = 0
+        while recorder.unsaved is None:
+            n += 1
+            rows.append(
+                record(recorder, sid, n, exercise="Romanian deadlift with a long name " * 3)
+            )
+        full_at = n
+        for _ in range(5):
+            n += 1
+            rows.append(
+                record(recorder, sid, n, exercise="Romanian deadlift with a long name " * 3)
+            )
+        recorder.correct_set(rows[-1], reps=3, entered=Entered.TYPED)
+        assert rows[-1] is not None
+        assert rows[-1] < 0
+        conns[0].execute("PRAGMA max_page_count = 1000000")  # space is freed
+        recorder.end_session(sid, status=Outcome.COMPLETED, ended_at=T0 + timedelta(hours=1))
+        assert (recorder.waiting, recorder.unsaved) == (0, None)
+
+    assert full_at > 1
+    assert warnings == [
+        f"warning: history not saved: the disk is full ({db_path}); the workout goes on, and "
+        "its sets are saved if space is freed before it ends",
+        "history saved: space was freed, and every set of this session is recorded",
+    ]
+    with HistoryStore.open_read_only(db_path) as store:
+        (session,) = store.recent_sessions(5)
+        sets = store.sets_for(sid)
+    assert session.status is Outcome.COMPLETED
+    assert [s.set_number for s in sets] == list(range(1, n + 1))
+    assert (sets[-1].reps, sets[-1].entered) == (3, Entered.TYPED)
 
 
 def test_safe_recorder_without_store_is_silent(db_path: Path) -> None:

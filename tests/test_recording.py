@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from voicecoach.clip import Clip
-from voicecoach.history.store import Entered, HistoryStore, SafeRecorder
+from voicecoach.history.recorder import SafeRecorder
+from voicecoach.history.store import Entered, HistoryStore
 from voicecoach.playback.keyinput import Key, KeyInput, Mark, Number
 from voicecoach.playback.player import Player
 from voicecoach.routine.loader import load_routine_text

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import on_small_file_system, small_file_system_missing
 from test_render import FakeClips, awkward_timeline, leftovers
 
 from voicecoach.render.mix import render_timeline
@@ -91,22 +91,22 @@ def test_temporary_files_of_killed_renders_are_removed_not_those_in_use(tmp_path
 @pytest.mark.parametrize("fmt", ["wav", "flac", "ogg", "mp3"])
 def test_a_full_disk_is_one_clean_message_for_every_format(tmp_path: Path, fmt: str) -> None:
     """A 32 KiB file system, made for the render in a private mount namespace."""
-    if os.geteuid() != 0 or shutil.which("unshare") is None:
-        pytest.skip("needs root and unshare to mount a small file system")
+    if (missing := small_file_system_missing()) is not None:
+        pytest.skip(missing)
     routine = tmp_path / "long-hold.yaml"
     routine.write_text(ROUTINE)
     small = tmp_path / "small"
     small.mkdir()
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     # What is left on the small file system is listed before it goes with the namespace.
-    run_there = 'mount -t tmpfs -o size=32k none "$1" && d="$1" && shift && "$@"'
-    script = f'{run_there}; s=$?; ls -A "$d"; exit $s'
     done = subprocess.run(
-        [
-            *("unshare", "-m", "sh", "-c", script, "sh", str(small)),
+        on_small_file_system(
+            small,
+            "32k",
             *(*VOICECOACH, "render", str(routine), "-o", f"{small}/out.{fmt}"),
             *("--background", "0.05"),
-        ],
+            then='ls -A "$d"',
+        ),
         env=env,
         capture_output=True,
         text=True,

@@ -11,7 +11,8 @@ import pytest
 
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
-from voicecoach.history.store import HistoryStore, SafeRecorder
+from voicecoach.history.recorder import SafeRecorder
+from voicecoach.history.store import HistoryStore
 from voicecoach.outcome import Outcome
 from voicecoach.playback.display import LiveDisplay
 from voicecoach.playback.player import Done, Player, Summary

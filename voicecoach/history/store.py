@@ -3,9 +3,8 @@
 :class:`HistoryStore` owns the file. Each recording call is its own transaction, so a session
 stopped at any moment (Ctrl-C, a crash, ``kill -9``, a power cut) leaves a valid database in which
 everything recorded before the stop is kept and the unfinished session reads as interrupted.
-:class:`SafeRecorder` wraps a store for the player: a storage fault while recording (a full disk,
-a file made read-only) switches history off for the rest of the session, says so once, and never
-stops the workout.
+:class:`voicecoach.history.recorder.SafeRecorder` wraps a store for the player, so that a storage
+fault never stops the workout.
 
 The file holds nothing but our two tables, marked with :data:`APPLICATION_ID`; a file at the path
 that is not ours (not SQLite at all, or another program's database) is refused and left exactly
@@ -16,6 +15,7 @@ migrated when the file is opened. docs/history.md describes the schema and its v
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import sqlite3
@@ -141,7 +141,15 @@ _MIGRATIONS: Final[dict[int, Callable[[sqlite3.Connection], None]]] = {
 
 
 class HistoryError(VoicecoachError):
-    """The workout history cannot be opened, read or written; the message says how to go on."""
+    """The workout history cannot be opened, read or written; the message says how to go on.
+
+    `disk_full` says that the cause is a full disk (or quota): a fault that freeing space
+    undoes, so what could not be written may be written later.
+    """
+
+    def __init__(self, message: str, *, disk_full: bool = False) -> None:
+        super().__init__(message)
+        self.disk_full = disk_full
 
 
 #: What the file says of a session that has begun and not ended; read back as interrupted.
@@ -266,6 +274,21 @@ def _read_time(value: str | None) -> datetime | None:
         return _UNREADABLE_TIME
 
 
+def _is_disk_full(exc: sqlite3.Error) -> bool:
+    # SQLITE_FULL for the file and its log; the shared-memory index beside a write-ahead log
+    # cannot be sized on a full disk either, which SQLite reports as an I/O error of its own.
+    return exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL or (
+        exc.sqlite_errorcode == sqlite3.SQLITE_IOERR_SHMSIZE
+    )
+
+
+def _sqlite_error(
+    exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float
+) -> HistoryError:
+    """The HistoryError that says what `exc`, met while trying to `action` the file, means."""
+    return HistoryError(_explain(exc, path, action, busy_timeout_s), disk_full=_is_disk_full(exc))
+
+
 def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float) -> str:
     code = exc.sqlite_errorcode & 0xFF
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -273,7 +296,7 @@ def _explain(exc: sqlite3.Error, path: Path, action: str, busy_timeout_s: float)
             f"the workout history {path} is in use by another voicecoach (still locked after "
             f"{busy_timeout_s:g} s); wait for that one to finish, or {_NO_HISTORY_HINT}"
         )
-    if code == sqlite3.SQLITE_FULL:
+    if _is_disk_full(exc):
         return (
             f"could not {action} the workout history {path}: the disk is full; free some "
             f"space, or {_NO_HISTORY_HINT}"
@@ -325,19 +348,41 @@ def _check_not_foreign(path: Path, busy_timeout_s: float) -> None:
     # Without a write-ahead log the file alone is the whole database: read it as an immutable file,
     # which takes no lock and creates no side file. With one, it may hold the newest pages, so read
     # through it, still read-only.
+    # On a full disk, the log's shared-memory index cannot be made: the file alone is read then
+    # (a log left empty by a writer that could not start).
     wal = path.with_name(path.name + "-wal")
-    mode = "mode=ro" if wal.exists() else "immutable=1"
+    modes = ("mode=ro", "immutable=1") if wal.exists() else ("immutable=1",)
+    conn = _connect_read_only(path, busy_timeout_s, modes)
     try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_timeout_s
-        )
-        try:
-            app_id, version, tables = _identify(conn)
-        finally:
-            conn.close()
+        app_id, version, tables = _identify(conn)
     except sqlite3.Error as exc:
-        raise HistoryError(_explain(exc, path, "read", busy_timeout_s)) from exc
+        raise _sqlite_error(exc, path, "read", busy_timeout_s) from exc
+    finally:
+        conn.close()
     _judge(path, app_id, version, tables)
+
+
+def _connect_read_only(
+    path: Path, busy_timeout_s: float, modes: tuple[str, ...]
+) -> sqlite3.Connection:
+    """A read-only connection to `path` by the first of the URI `modes` with which SQLite can
+    read the file's schema version."""
+    problem: sqlite3.Error | None = None
+    for mode in modes:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_timeout_s
+            )
+            conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout_s * 1000)}")
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            problem = exc
+    assert problem is not None
+    raise _sqlite_error(problem, path, "read", busy_timeout_s) from problem
 
 
 def _identify(conn: sqlite3.Connection) -> tuple[int, int, set[str]]:
@@ -469,24 +514,9 @@ class HistoryStore:
         left as it is. A file of an older schema is opened with :meth:`open` once, to upgrade.
         """
         _check_not_foreign(path, busy_timeout_s)
-        conn: sqlite3.Connection | None = None
-        problem: sqlite3.Error | None = None
         # Through the write-ahead log where SQLite can use it; else the file alone, as it is.
-        for mode in ("mode=ro", "immutable=1"):
-            try:
-                conn = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=busy_timeout_s
-                )
-                conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout_s * 1000)}")
-                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-                break
-            except sqlite3.Error as exc:
-                if conn is not None:
-                    conn.close()
-                conn, problem = None, exc
-        if conn is None:
-            assert problem is not None
-            raise HistoryError(_explain(problem, path, "read", busy_timeout_s)) from problem
+        conn = _connect_read_only(path, busy_timeout_s, ("mode=ro", "immutable=1"))
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version < SCHEMA_VERSION:
             conn.close()
             return cls.open(path, busy_timeout_s=busy_timeout_s)
@@ -517,13 +547,14 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryError(
                 f"cannot create the folder {path.parent} for the workout history: "
-                f"{exc.strerror}; {_NO_HISTORY_HINT}"
+                f"{exc.strerror}; {_NO_HISTORY_HINT}",
+                disk_full=exc.errno in (errno.ENOSPC, errno.EDQUOT),
             ) from exc
         _check_not_foreign(path, busy_timeout_s)
         try:
             conn = connect(str(path))
         except sqlite3.Error as exc:
-            raise HistoryError(_explain(exc, path, "open", busy_timeout_s)) from exc
+            raise _sqlite_error(exc, path, "open", busy_timeout_s) from exc
         store = cls(conn, path, busy_timeout_s)
         try:
             store._prepare()
@@ -573,7 +604,7 @@ class HistoryStore:
         except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise  # our own mistakes, not the storage's
         except sqlite3.Error as exc:
-            raise HistoryError(_explain(exc, self.path, action, self._busy_timeout_s)) from exc
+            raise _sqlite_error(exc, self.path, action, self._busy_timeout_s) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -950,88 +981,3 @@ def open_existing(
     if read_only:
         return HistoryStore.open_read_only(path, busy_timeout_s=busy_timeout_s)
     return HistoryStore.open(path, busy_timeout_s=busy_timeout_s)
-
-
-class SafeRecorder:
-    """Records one workout into a store without ever stopping the workout for it.
-
-    A storage fault (:class:`HistoryError`: a full disk, a file made read-only, a lock held too
-    long) is reported once through `warn`; after it every call does nothing. Mistakes in the
-    arguments are not storage faults and still raise. With `store` None, history is off from the
-    start and nothing is said (``--no-history``).
-    """
-
-    def __init__(self, store: HistoryStore | None, *, warn: Callable[[str], None]) -> None:
-        self._store = store
-        self._warn = warn
-        #: The fault that switched history off, if one did.
-        self.error: HistoryError | None = None
-
-    @property
-    def active(self) -> bool:
-        """True while sessions are being recorded."""
-        return self._store is not None and self.error is None
-
-    def _failed(self, exc: HistoryError) -> None:
-        self.error = exc
-        self._warn(f"warning: workout history is off for this session ({exc}); the workout goes on")
-
-    def start_session(
-        self,
-        *,
-        routine_name: str,
-        routine_path: str | None,
-        content_hash: str | None,
-        started_at: datetime,
-        resumes: int | None = None,
-        program: str | None = None,
-        program_slot: int | None = None,
-        language: str | None = None,
-        start_at: str | None = None,
-    ) -> int | None:
-        """As :meth:`HistoryStore.start_session`; None when history is off."""
-        if self._store is None or self.error is not None:
-            return None
-        try:
-            return self._store.start_session(
-                routine_name=routine_name,
-                routine_path=routine_path,
-                content_hash=content_hash,
-                started_at=started_at,
-                resumes=resumes,
-                program=program,
-                program_slot=program_slot,
-                language=language,
-                start_at=start_at,
-            )
-        except HistoryError as exc:
-            self._failed(exc)
-            return None
-
-    def record_set(self, session_id: int | None, **values: Any) -> int | None:
-        """As :meth:`HistoryStore.record_set`; None when history is off."""
-        if self._store is None or self.error is not None or session_id is None:
-            return None
-        try:
-            return self._store.record_set(session_id, **values)
-        except HistoryError as exc:
-            self._failed(exc)
-            return None
-
-    def correct_set(self, set_id: int | None, **values: Any) -> None:
-        """As :meth:`HistoryStore.correct_set`; nothing when history is off."""
-        if self._store is None or self.error is not None or set_id is None:
-            return
-        try:
-            self._store.correct_set(set_id, **values)
-        except HistoryError as exc:
-            self._failed(exc)
-
-    def end_session(self, session_id: int | None, *, status: Outcome, ended_at: datetime) -> None:
-        """As :meth:`HistoryStore.end_session`; nothing when history is off."""
-        if self._store is None or self.error is not None or session_id is None:
-            return
-        try:
-            self._store.end_session(session_id, status=status, ended_at=ended_at)
-        except HistoryError as exc:
-            self._failed(exc)

@@ -30,7 +30,8 @@ from voicecoach.timeline.model import Amrap, Phase, SetKey, Timeline
 from voicecoach.timeline.seek import find_start, resume_start
 
 if TYPE_CHECKING:
-    from voicecoach.history.store import HistoryStore, SafeRecorder
+    from voicecoach.history.recorder import SafeRecorder
+    from voicecoach.history.store import HistoryStore
     from voicecoach.playback.clock import Clock
     from voicecoach.playback.display import LiveDisplay, PlainDisplay
     from voicecoach.playback.player import Done, Keys, Player, PlayStats, Summary
@@ -180,6 +181,7 @@ def run_routine(
         store, recorder = _open_history(options, notify)
         if store is not None:
             resources.callback(store.close)
+        resources.callback(recorder.close)
         done_sets: frozenset[SetKey] = frozenset()
         resumes = None
         # Where the workout was started: kept in the session's row, so that a resumption of it
@@ -438,11 +440,11 @@ def _open_history(
     options: RunOptions, notify: Callable[[str], None]
 ) -> tuple[HistoryStore | None, SafeRecorder]:
     """The history store (None when off) and a recorder that never stops the workout."""
+    from voicecoach.history.recorder import SafeRecorder
     from voicecoach.history.store import (
         DEFAULT_BUSY_TIMEOUT_S,
         HistoryError,
         HistoryStore,
-        SafeRecorder,
         default_path,
     )
 
@@ -450,22 +452,40 @@ def _open_history(
         if options.resume:
             raise UsageError("--resume needs the workout history: drop --no-history")
         return None, SafeRecorder(None, warn=notify)
-    if options.resume:
-        path = default_path() if options.history_path is None else options.history_path
-        if not path.exists():
-            # Nothing to resume from, and nothing to make: the file is not created for this.
-            raise UsageError(f"nothing to resume: there is no workout history at {path} yet")
+    path = default_path() if options.history_path is None else options.history_path
+    if options.resume and not path.exists():
+        # Nothing to resume from, and nothing to make: the file is not created for this.
+        raise UsageError(f"nothing to resume: there is no workout history at {path} yet")
     busy = options.history_busy_timeout_s
+    if busy is None:
+        busy = DEFAULT_BUSY_TIMEOUT_S
+
+    def open_to_write() -> HistoryStore:
+        return HistoryStore.open(path, busy_timeout_s=busy)
+
     try:
-        store = HistoryStore.open(
-            options.history_path, busy_timeout_s=DEFAULT_BUSY_TIMEOUT_S if busy is None else busy
-        )
+        store = open_to_write()
     except HistoryError as err:
+        if err.disk_full:
+            # Read what can be read (today's targets, where to resume), and write the session
+            # if space is freed while it plays.
+            recorder = SafeRecorder(None, warn=notify, reopen=open_to_write, unsaved=err, path=path)
+            return _read_only(path, busy), recorder
         if options.resume:
             raise
         notify(f"warning: workout history is off for this session ({err})")
         return None, SafeRecorder(None, warn=notify)
     return store, SafeRecorder(store, warn=notify)
+
+
+def _read_only(path: Path, busy_timeout_s: float) -> HistoryStore | None:
+    """The history opened to read, or None (it was already said that it is not saved)."""
+    from voicecoach.history.store import HistoryError, HistoryStore
+
+    try:
+        return HistoryStore.open_read_only(path, busy_timeout_s=busy_timeout_s)
+    except HistoryError:
+        return None
 
 
 def _resume_point(
