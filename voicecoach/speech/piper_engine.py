@@ -188,7 +188,7 @@ def _load(voice: PiperVoiceFile, identity: str) -> tuple[Any, threading.Lock]:
         except ImportError as err:
             raise SpeechUnavailable(f"piper-tts is not installed: {INSTALL_HINT}") from err
         try:
-            model = PiperVoice.load(voice.model, config_path=voice.config)
+            model = _load_voice(PiperVoice, voice)
         except Exception as err:  # onnxruntime raises its own types on a bad file: say which
             raise SpeechUnavailable(
                 f"the Piper voice {voice.model} cannot be loaded: {type(err).__name__}: {err}"
@@ -196,6 +196,40 @@ def _load(voice: PiperVoiceFile, identity: str) -> tuple[Any, threading.Lock]:
         loaded = (model, threading.Lock())
         _loaded[identity] = loaded
         return loaded
+
+
+def _load_voice(piper_voice: Any, voice: PiperVoiceFile) -> Any:
+    """`voice` loaded by onnxruntime for this process, as ``PiperVoice.load`` loads it but with
+    the session options of :func:`session_options`."""
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    with open(voice.config, encoding="utf-8") as f:
+        config = PiperConfig.from_dict(json.load(f))
+    session = onnxruntime.InferenceSession(
+        str(voice.model), sess_options=session_options(), providers=["CPUExecutionProvider"]
+    )
+    return piper_voice(config=config, session=session)
+
+
+def session_options() -> Any:
+    """onnxruntime's options for a voice (measured in docs/performance.md, piper-tts 1.8 and
+    onnxruntime 1.32 on 2 cores).
+
+    - No graph optimization: onnxruntime's default (all of them) spends 0.6 to 1.5 s of a cold
+      start rewriting the graph, three quarters of the voice's load, and the rewritten graph
+      synthesizes no faster here; the audio is the same within one least significant bit.
+    - One thread per operator: a Piper voice is small, and its phrases came no slower on one
+      thread than on two, faster on a busy machine; the other core is left to the session
+      playing meanwhile, and no idle thread spins.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return options
 
 
 class PiperSynthesizer:
@@ -246,8 +280,12 @@ class PiperInProcess:
     workout."""
 
     def start(self) -> None:
-        if not installed():
-            raise SpeechUnavailable(f"piper-tts is not installed: {INSTALL_HINT}")
+        """Import piper-tts and onnxruntime (a few tenths of a second), so that a worker started
+        ahead of its first phrase (:func:`warm_up`) has only the voice left to load."""
+        try:
+            import piper  # noqa: F401
+        except ImportError as err:
+            raise SpeechUnavailable(f"piper-tts is not installed: {INSTALL_HINT}") from err
 
     def synthesize(self, settings: SpeechSettings, text: str, path: Path) -> None:
         voice = read_voice_file(Path(settings.voice_id))
