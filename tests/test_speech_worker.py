@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from voicecoach.session.run import RunOptions, run_routine
 from voicecoach.speech.engine import SpeechSettings
 from voicecoach.speech.pyttsx3_engine import Pyttsx3Synthesizer, pyttsx3_worker
 from voicecoach.speech.worker import WorkerCrashed, WorkerProcess
-from voicecoach.testing import FakeClock, RecordingSink
+from voicecoach.testing import RecordingSink, SpeechCatchesUp
 from voicecoach.timeline.model import EventKind
 
 pytestmark = pytest.mark.speech
@@ -72,17 +71,6 @@ def test_a_killed_worker_is_an_error_and_the_next_phrase_starts_a_new_one(
     synth.synthesize("Brace.", tmp_path / "b.wav")
     assert worker.starts == starts + 1
     assert Clip.from_wav(tmp_path / "b.wav").duration_ms > 100
-
-
-class SpeechCatchesUp(FakeClock):
-    """A fake clock on which the session, like a real one, outlasts the background synthesis:
-    at its first wait it waits, for real, for the synthesis thread to finish."""
-
-    def wait_until(self, deadline: float, fileno: int | None = None) -> bool:
-        for thread in threading.enumerate():
-            if thread.name == "voicecoach-speech":
-                thread.join(120)
-        return super().wait_until(deadline, fileno)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGKILL])

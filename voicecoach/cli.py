@@ -339,7 +339,30 @@ def run(routine: str, play: _PlayArgs) -> None:
     the voice when one is installed (synthesizing into the speech cache),
     or estimated with --estimate or when there is no voice.
     """
-    _play(_load(routine), play)
+    with _speech_warming_up(play):
+        _play(_load(routine), play)
+
+
+@contextlib.contextmanager
+def _speech_warming_up(play: _PlayArgs) -> Iterator[None]:
+    """Start the engine in force before the routine's own voice is known (piper's worker process,
+    which takes a few tenths of a second to import onnxruntime) while the routine is read: on a
+    cold speech cache the first phrase comes that much sooner. The session stops it when no
+    phrase is to be made (a warm cache, another engine); at the latest it stops here."""
+    from voicecoach.speech.registry import cool_down, warm_up
+
+    engine = None
+    if not play.dry_run:
+        try:
+            engine = _in_force(engine=play.engine, voice=play.voice_id).engine.value
+        except VoicecoachError:
+            engine = None  # a mistake in the settings file: the run says it, after the routine's
+    warmed = isinstance(engine, str) and warm_up(engine)
+    try:
+        yield
+    finally:
+        if warmed:
+            cool_down()
 
 
 def _today(loaded: Any, history_path: Path | None, *, progress: bool) -> Any:

@@ -2,9 +2,11 @@
 ``MockClock`` in ``trio.testing``).
 
 - :class:`FakeClock` and :class:`FakeKeys`: a clock that jumps to each deadline and scheduled key
-  presses, so a 30-minute session plays in milliseconds.
+  presses, so a 30-minute session plays in milliseconds; :class:`SpeechCatchesUp`, one that
+  lets the background synthesis finish first.
 - :class:`RecordingSink`: a sink that records what it was asked to play, and when.
-- :class:`FakeEngine`: a speech engine, made the only one with :func:`engines`.
+- :class:`FakeEngine`: a speech engine, made the only one with :func:`engines`;
+  :class:`FakeInProcess`: what a worker process runs, for tests of the worker itself.
 - The ALSA capture configuration: hearing what voicecoach plays on a machine without a sound card.
 
 Hearing what voicecoach plays on a machine without a sound card.
@@ -103,6 +105,17 @@ class FakeClock:
     def read_key(self) -> str | None:
         """The key pressed at the moment :meth:`wait_until` returned True."""
         return self._ready.pop(0) if self._ready else None
+
+
+class SpeechCatchesUp(FakeClock):
+    """A fake clock on which a session, like a real one, outlasts its background synthesis: at
+    its first wait it waits, for real, for the session's speech thread to finish."""
+
+    def wait_until(self, deadline: float, fileno: int | None = None) -> bool:
+        for thread in threading.enumerate():
+            if thread.name == "voicecoach-speech":
+                thread.join(120)
+        return super().wait_until(deadline, fileno)
 
 
 class FakeKeys:
@@ -249,6 +262,20 @@ class FakeEngine:
 
     def rate_control(self, words_per_minute: int) -> float:
         return words_per_minute / 170
+
+
+class FakeInProcess:
+    """What a worker process runs in tests of :class:`~voicecoach.speech.worker.WorkerProcess`
+    (target ``voicecoach.testing:FakeInProcess``): :class:`FakeEngine`'s tones, in the child."""
+
+    def start(self) -> None:
+        """Nothing to load."""
+
+    def synthesize(self, settings: SpeechSettings, text: str, path: Path) -> None:
+        FakeSynthesizer(FakeEngine(), settings).synthesize(text, path)
+
+    def voices(self) -> list[VoiceInfo]:
+        return FakeEngine().voices()
 
 
 @contextlib.contextmanager

@@ -11,12 +11,19 @@ The order of work is chosen so the session starts speaking at once, even on a co
    phase it is in is the same in both (it always is: that phase was measured in step 2).
 
 On a warm cache steps 2 and 4 find everything made, and the final timeline is used from the start.
+
+An engine that keeps a worker process (piper: onnxruntime and a voice, a few hundred MB) is
+started ahead by ``voicecoach run`` while the routine is read
+(:func:`voicecoach.speech.registry.warm_up`); step 1 stops it unless a phrase is missing, and
+once step 4 and the pause phrase are done it is stopped for the rest of the session
+(:func:`make_quietly`): a session plays with no worker process left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -184,10 +191,13 @@ def plan_session(
     within a second. Every other phrase is made in the background in order of use, faster than
     the session plays them.
     """
-    from voicecoach.speech.registry import is_slow
+    from voicecoach.speech.registry import cool_down, is_slow
 
     estimate = EstimatedDurations(rate)
     rough = compile_routine(routine, ReadyOrEstimated(cache, estimate))
+    # An engine started ahead (the run's warm_up) is stopped unless it has phrases to make.
+    missing = not all(cache.is_ready(t) for t in rough.phrases())
+    cool_down(keep=cache.settings.engine if missing else None)
     start_phase = start(rough) if start is not None else 0
     first = [
         e.text
@@ -215,20 +225,43 @@ def plan_session(
     return Plan(provisional, start_phase, pending)
 
 
+def make_quietly(cache: PhraseCache, texts: Sequence[str]) -> None:
+    """Make `texts` ahead of need (the pause phrase, said only on a key press), then stop what
+    the engine keeps running between phrases (piper's worker process, with onnxruntime and the
+    voice: a few hundred MB), since the session has no other phrase to make.
+
+    A phrase that cannot be made is left out: the session goes on without it (the reason, the
+    same for every phrase, is reported by the :class:`Finisher`).
+    """
+    from voicecoach.errors import SpeechUnavailable
+    from voicecoach.speech.engine import SpeechCacheError
+    from voicecoach.speech.registry import release
+
+    try:
+        with contextlib.suppress(SpeechUnavailable, SpeechCacheError):
+            cache.ensure(texts)
+    finally:
+        release(cache.settings.engine)
+
+
 class Finisher:
-    """Step 4: synthesizes the pending phrases on a thread, then offers the final timeline."""
+    """Step 4: synthesizes the pending phrases on a thread, then offers the final timeline; then
+    makes the phrases given to :meth:`start` as `after`, and stops the engine's worker process
+    (:func:`make_quietly`)."""
 
     def __init__(self, routine: Routine, cache: PhraseCache, pending: list[str]) -> None:
         self.routine = routine
         self.cache = cache
         self.pending = pending
+        self.after: Sequence[str] = ()
         self.error: BaseException | None = None
         self.final: Timeline | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="voicecoach-speech", daemon=True)
 
-    def start(self, player: Player) -> None:
+    def start(self, player: Player, *, after: Sequence[str] = ()) -> None:
         self._player = player
+        self.after = after
         player.expect_offer()
         self._thread.start()
 
@@ -237,6 +270,12 @@ class Finisher:
         self._stop.set()
 
     def _run(self) -> None:
+        try:
+            self._finish()
+        finally:
+            make_quietly(self.cache, () if self._stop.is_set() else self.after)
+
+    def _finish(self) -> None:
         try:
             for text in self.pending:
                 if self._stop.is_set():

@@ -22,8 +22,7 @@ from voicecoach.clip import Clip
 from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
 from voicecoach.outcome import Outcome
 from voicecoach.routine.model import Routine, Voice
-from voicecoach.session.prepare import Finisher, open_speech, plan_session
-from voicecoach.speech.engine import SpeechCacheError
+from voicecoach.session.prepare import Finisher, make_quietly, open_speech, plan_session
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
 from voicecoach.timeline.model import Amrap, Phase, SetKey, Timeline
@@ -320,6 +319,9 @@ def _plan(
 ) -> tuple[Timeline, int, Finisher | None]:
     """The timeline to start with, its first phase, and what finishes the speech meanwhile."""
     if cache is None:
+        from voicecoach.speech.registry import cool_down
+
+        cool_down()  # no speech: nothing started ahead is needed
         timeline = compile_routine(routine, EstimatedDurations(rate))
         return timeline, start(timeline), None
     plan = plan_session(
@@ -388,20 +390,16 @@ def _play(
     )
     with signals_as_interrupt(), keys_context as keys:
         player.keys = keys
+        # "Paused." is needed only on a key press: made after the session's phrases, and then
+        # the engine's worker process is stopped (make_quietly).
+        after = [player.pause_phrase]
         if finisher is not None:
-            finisher.start(player)
-        if cache is not None:
-            # "Paused." is needed only on a key press: made after the session's phrases.
-            phrase = player.pause_phrase
-            threading.Thread(target=_make_quietly, args=(cache, phrase), daemon=True).start()
+            finisher.start(player, after=after)
+        elif cache is not None:
+            threading.Thread(
+                target=make_quietly, args=(cache, after), name="voicecoach-speech", daemon=True
+            ).start()
         return player.run(start_phase)
-
-
-def _make_quietly(cache: PhraseCache, phrase: str) -> None:
-    """Make `phrase` ahead of need; if it cannot be made, the pause is shown without it (the
-    reason, the same for every phrase, is reported by the finisher)."""
-    with contextlib.suppress(SpeechUnavailable, SpeechCacheError):
-        cache.ensure([phrase])
 
 
 def _finish_speech(finisher: Finisher, notify: Callable[[str], None]) -> None:

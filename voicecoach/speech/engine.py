@@ -152,6 +152,21 @@ class ReadsVoiceFiles(Protocol):
 
 
 @runtime_checkable
+class StartsAhead(Protocol):
+    """An engine that keeps something running between phrases (a worker process with a voice
+    loaded): a session starts it ahead of its first phrase, and stops it when no phrase is left
+    to make (see :func:`voicecoach.speech.registry.warm_up`)."""
+
+    def warm_up(self) -> None:
+        """Start, in the background, what the first phrase needs; return at once."""
+        ...
+
+    def release(self) -> None:
+        """Stop what runs between phrases; the next phrase starts it again."""
+        ...
+
+
+@runtime_checkable
 class HasVariants(Protocol):
     """An engine whose voices take variants: ``VOICE+VARIANT`` (espeak-ng's ``gmw/en-us+f3``)."""
 

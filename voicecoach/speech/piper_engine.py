@@ -16,8 +16,11 @@ key holds the voice file's identity (:func:`voice_file_identity`), so a voice fi
 another never plays the old one's clips.
 
 Synthesis runs in a worker process (:mod:`voicecoach.speech.worker`), as pyttsx3's does: an
-onnxruntime or phonemizer crash ends that process, not the workout. Loading a voice takes about a
-second; the worker loads a voice file once, at its first phrase, and makes one phrase at a time.
+onnxruntime or phonemizer crash ends that process, not the workout. The worker imports piper-tts
+and onnxruntime as it starts (about 0.2 s), loads a voice file once, at its first phrase (about
+0.3 s with the session options of :func:`session_options`), and makes one phrase at a time.
+A session starts the worker ahead, while it reads the routine (:meth:`PiperEngine.warm_up`), and
+stops it when no phrase is left to make (:meth:`PiperEngine.release`).
 
 piper-tts is GPL-3.0-or-later; it is imported here only, and only when a Piper voice is used.
 """
@@ -329,6 +332,16 @@ class PiperEngine:
 
     def open(self, settings: SpeechSettings) -> PiperSynthesizer:
         return PiperSynthesizer(settings)
+
+    def warm_up(self) -> None:
+        """Start the worker process in the background (it imports piper-tts and onnxruntime, a
+        few tenths of a second), so that a cold start's first phrase finds it running."""
+        if installed():
+            piper_worker().start_in_background()
+
+    def release(self) -> None:
+        """Stop the worker process, and with it onnxruntime and the voice (a few hundred MB)."""
+        piper_worker().stop()
 
     def voices(self) -> list[VoiceInfo]:
         if not installed():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from voicecoach.speech.engine import Engine, UnknownEngineError, VoiceInfo
+from voicecoach.speech.engine import Engine, StartsAhead, UnknownEngineError, VoiceInfo
 from voicecoach.speech.espeak_engine import ESPEAK_NG
 from voicecoach.speech.piper_engine import PIPER
 from voicecoach.speech.pyttsx3_engine import PYTTSX3
@@ -19,6 +19,8 @@ _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 #: Each engine's voices, asked once a process (forgotten when the registry changes).
 _voices: dict[str, list[VoiceInfo]] = {}
+#: The engines :func:`warm_up` started, until :func:`cool_down` or :func:`release` stops them.
+_warm: set[str] = set()
 
 
 def register(engine: Engine, *, first: bool = False) -> None:
@@ -82,6 +84,39 @@ def is_slow(name: str) -> bool:
     with _lock:
         found = _engines.get(name)
     return bool(getattr(found, "slow", False))
+
+
+def warm_up(name: str) -> bool:
+    """Let the engine called `name` start what its first phrase needs, in the background, while
+    the session does other work (an engine that is a
+    :class:`~voicecoach.speech.engine.StartsAhead`: piper starts its worker process, which
+    imports onnxruntime); True if it did. :func:`cool_down` stops it if no phrase is needed."""
+    with _lock:
+        found = _engines.get(name)
+    if not isinstance(found, StartsAhead):
+        return False
+    found.warm_up()
+    with _lock:
+        _warm.add(name)
+    return True
+
+
+def cool_down(keep: str | None = None) -> None:
+    """Stop what :func:`warm_up` started for every engine but `keep` (None: for all)."""
+    with _lock:
+        names = sorted(_warm - {keep})
+    for name in names:
+        release(name)
+
+
+def release(name: str) -> None:
+    """Stop what the engine called `name` keeps running between phrases (piper's worker process,
+    with onnxruntime and the voice loaded); the next phrase starts it again."""
+    with _lock:
+        found = _engines.get(name)
+        _warm.discard(name)
+    if isinstance(found, StartsAhead):
+        found.release()
 
 
 def preference(name: str | None) -> tuple[Engine, ...]:

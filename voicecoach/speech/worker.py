@@ -92,6 +92,7 @@ class WorkerProcess:
         self._stderr: deque[str] = deque(maxlen=20)
         #: How many children have been started (1 + restarts).
         self.starts = 0
+        self._start_called_off = False
 
     @property
     def pid(self) -> int | None:
@@ -104,6 +105,26 @@ class WorkerProcess:
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._start()
+
+    def start_in_background(self) -> threading.Thread:
+        """Start the child on a thread of its own, and return that thread: the child starts
+        while this process does other work, and the first :meth:`call` waits for it.
+
+        A child that cannot start is not reported here: the next call starts one again and
+        raises what stopped it. :meth:`stop` calls the start off.
+        """
+        self._start_called_off = False
+
+        def start() -> None:
+            with self._lock:
+                if self._start_called_off or (self._proc is not None and self._proc.poll() is None):
+                    return
+                with contextlib.suppress(SpeechUnavailable):  # raised again by the next call
+                    self._start()
+
+        thread = threading.Thread(target=start, daemon=True, name=f"{self.label}-start")
+        thread.start()
+        return thread
 
     def call(self, request: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         """Send `request`, return the child's reply; start a child first if none runs.
@@ -137,6 +158,16 @@ class WorkerProcess:
             proc, self._proc = self._proc, None
             if proc is not None:
                 _stop(proc)
+
+    def stop(self) -> None:
+        """Stop the child now, even while it starts or makes a phrase (a request waiting on it
+        raises WorkerCrashed), and call off a start in the background that has not begun; the
+        next request starts a new child."""
+        self._start_called_off = True
+        proc = self._proc
+        if proc is not None:
+            proc.kill()
+        self.close()
 
     def _start(self) -> subprocess.Popen[bytes]:
         self._replies = queue.Queue()
