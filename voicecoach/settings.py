@@ -8,7 +8,7 @@
     rate: 170              # words a minute, 80 to 400
     volume: 1.0            # 0.0 to 1.0, voice and beeps together
     beeps: -6              # beeps in dB relative to the voice (0: as loud as the voice)
-    language: en           # of routines that name none, and of `voicecoach say`
+    language: en           # of routines that name none, `voicecoach say`, history and stats tables
     history: ~/workouts/history.sqlite3
     routines: ~/workouts/routines
 

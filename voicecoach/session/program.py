@@ -149,15 +149,16 @@ def format_program(
         missed = max(0, program.per_week - last)
         last_year, last_week, _ = last_start.isocalendar()
         lines.append(
-            h.last_week.format(
-                week=f"{last_year}-W{last_week:02d}", done=last, planned=program.per_week
+            words.plural(
+                last, h.last_week, week=f"{last_year}-W{last_week:02d}", planned=program.per_week
             )
-            + (h.missed.format(n=missed) if missed else "")
+            + (words.plural(missed, h.missed) if missed else "")
         )
     lines.append(
-        h.this_week.format(
+        words.plural(
+            done,
+            h.this_week,
             week=f"{year}-W{week:02d}",
-            done=done,
             planned=program.per_week,
             rest=h.due.format(n=due) if due else h.plan_done,
         )

@@ -120,9 +120,11 @@ class HistoryWords:
     no_work_sets: str  # "No work sets of {name} recorded yet."
     # voicecoach program
     per_week: tuple[str, str]  # ("{n} session a week, in turn: {turn}", ...)
-    last_week: str  # "Last week ({week}): {done} of {planned} done"
-    missed: str  # ", {n} missed"
-    this_week: str  # "This week ({week}): {done} of {planned} done, {rest}"
+    last_week: tuple[str, str]  # by sessions done: "Last week ({week}): {n} of {planned} done"
+    missed: tuple[str, str]  # ", {n} missed"
+    this_week: tuple[
+        str, str
+    ]  # by sessions done: "This week ({week}): {n} of {planned} done, {rest}"
     due: str  # "{n} due"
     plan_done: str  # "the week's plan is done"
     weekdays: tuple[str, str, str, str, str, str, str]  # "Mon" to "Sun"

@@ -142,9 +142,15 @@ class French(Language):
             "{n} séance par semaine, à tour de rôle : {turn}",
             "{n} séances par semaine, à tour de rôle : {turn}",
         ),
-        last_week="Semaine dernière ({week}) : {done} sur {planned} faites",
-        missed=", {n} manquées",
-        this_week="Cette semaine ({week}) : {done} sur {planned} faites, {rest}",
+        last_week=(
+            "Semaine dernière ({week}) : {n} séance sur {planned} faite",
+            "Semaine dernière ({week}) : {n} séances sur {planned} faites",
+        ),
+        missed=(", {n} manquée", ", {n} manquées"),
+        this_week=(
+            "Cette semaine ({week}) : {n} séance sur {planned} faite, {rest}",
+            "Cette semaine ({week}) : {n} séances sur {planned} faites, {rest}",
+        ),
         due="{n} à faire",
         plan_done="le programme de la semaine est fait",
         weekdays=("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
