@@ -29,7 +29,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import yaml
 
@@ -250,19 +250,38 @@ def parse_yaml(text: str, *, filename: str) -> tuple[Node | None, tuple[Problem,
 
     The tree is None for an empty document (comments only) and when reading had to stop;
     in the second case the problems say why.
+
+    A file is read with libyaml's parser when PyYAML has it (about ten times faster: most of a
+    dry run's time was reading the exercise library). Any problem sends the file through the
+    pure-Python reader again, so that every message, and where it points, is the same with or
+    without libyaml.
     """
+    if _FastLoader is not None and not _NON_PRINTABLE.search(text):
+        try:
+            tree, problems = _read(_FastLoader(text), text, filename)
+        except (yaml.YAMLError, _StopReading):
+            pass
+        else:
+            if not problems:
+                return tree, problems
     try:
         loader = _MarkedLoader(text)
     except yaml.reader.ReaderError as exc:
         return None, (_reader_problem(exc, text, filename),)
     try:
-        root = loader.get_single_node()
+        return _read(loader, text, filename)
     except _StopReading as exc:
         return None, (Problem(_pos(filename, exc.mark), exc.message),)
     except yaml.reader.ReaderError as exc:
         return None, (_reader_problem(exc, text, filename),)
     except yaml.MarkedYAMLError as exc:
         return None, (_syntax_problem(exc, filename, text),)
+
+
+def _read(loader: _Bounded, text: str, filename: str) -> tuple[Node | None, tuple[Problem, ...]]:
+    """Compose and convert one document; YAML errors and a stop while composing propagate."""
+    try:
+        root = loader.get_single_node()
     finally:
         loader.dispose()
     if root is None:
@@ -308,13 +327,17 @@ class _AliasNode(yaml.Node):
         self.alias_mark = mark
 
 
-class _MarkedLoader(yaml.SafeLoader):
-    """The safe loader, keeping aliases as nodes and refusing very deep nesting while composing."""
+if TYPE_CHECKING:
+    _Composer = yaml.SafeLoader
+else:
+    _Composer = yaml.composer.Composer
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._values = 0
+
+class _Bounded(_Composer):
+    """Composing that keeps aliases as nodes and refuses very deep nesting and huge files."""
+
+    _depth = 0
+    _values = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -361,13 +384,42 @@ class _MarkedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+class _MarkedLoader(_Bounded, yaml.SafeLoader):
+    """The safe loader, pure Python: it reads anything, and says best what is wrong."""
+
+
+def _c_loader_init(self: _Bounded, stream: str) -> None:
+    _CParser.__init__(self, stream)
+    yaml.composer.Composer.__init__(self)
+    yaml.constructor.SafeConstructor.__init__(self)
+    yaml.resolver.Resolver.__init__(self)
+
+
+#: libyaml's parser under the same composing rules (only the events come from C), when PyYAML
+#: was built with libyaml.
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+_FastLoader: type[_Bounded] | None = None
+if _CParser is not None:
+    _FastLoader = cast(
+        "type[_Bounded]",
+        type(
+            "_CLoader",
+            (_Bounded, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver),
+            {"__init__": _c_loader_init},
+        ),
+    )
+
+#: What YAML's pure-Python reader refuses; such a file always takes the pure-Python path.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
 # --- converting -----------------------------------------------------------------------------
 
 
 class _Converter:
     """Turns composed nodes into the located value tree, expanding aliases within bounds."""
 
-    def __init__(self, loader: _MarkedLoader, filename: str) -> None:
+    def __init__(self, loader: _Bounded, filename: str) -> None:
         self.loader = loader
         self.filename = filename
         self.problems: list[Problem] = []
