@@ -99,7 +99,10 @@ def measured_timeline(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Timeline:
     """The timeline with every phrase length measured, synthesizing what the cache lacks."""
-    rough = compile_routine(routine, ReadyOrEstimated(cache, EstimatedDurations(rate)))
+    lengths = ReadyOrEstimated(cache, EstimatedDurations(rate))
+    rough = compile_routine(routine, lengths)
+    if lengths.measured:  # every phrase was in the cache: the timeline is exact already
+        return rough
     cache.ensure(rough.phrases(), on_progress=on_progress)
     return compile_routine(routine, cache.durations())
 
