@@ -58,3 +58,32 @@ def test_prepare_names_what_it_cannot_find() -> None:
     result = CliRunner().invoke(cli, ["prepare", "no-such-routine"])
     assert result.exit_code == 2
     assert "no program named 'no-such-routine'" in result.output
+
+
+def test_a_warm_cache_gives_the_same_timeline_compiled_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voicecoach.resources import bundled_routines
+    from voicecoach.routine.loader import load_routine
+    from voicecoach.session import prepare
+    from voicecoach.testing import FakeEngine, engines
+    from voicecoach.timeline.compiler import compile_routine
+
+    routine = load_routine(bundled_routines()["full-body-a"])
+    engine = FakeEngine("fake")
+    with engines(engine):
+        cache = prepare.open_speech(routine, cache_root=tmp_path)
+        cold = prepare.measured_timeline(routine, cache, rate=170)
+        made = len(engine.made)
+        assert made > 0
+        compiles: list[object] = []
+        monkeypatch.setattr(
+            prepare,
+            "compile_routine",
+            lambda *a, **k: compiles.append(a) or compile_routine(*a, **k),
+        )
+        warm = prepare.measured_timeline(routine, cache, rate=170)
+    assert len(engine.made) == made  # nothing made again
+    assert len(compiles) == 1
+    assert warm == cold
+    assert warm == compile_routine(routine, cache.durations())
