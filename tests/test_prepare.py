@@ -87,3 +87,29 @@ def test_a_warm_cache_gives_the_same_timeline_compiled_once(
     assert len(compiles) == 1
     assert warm == cold
     assert warm == compile_routine(routine, cache.durations())
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_prepare_and_a_dry_run_also_make_the_phrase_of_a_pause(
+    tmp_path: Path, language: str
+) -> None:
+    # Else the first pause of a run after them would start the engine (a process holding a
+    # neural voice) for one phrase.
+    from voicecoach.routine.loader import load_routine
+    from voicecoach.session import prepare
+    from voicecoach.testing import FakeEngine, engines
+    from voicecoach.timeline.language import language_for
+
+    path = write(
+        tmp_path,
+        "r.yaml",
+        f"name: Short\nlanguage: {language}\nexercises: [{{name: P, hold: 5}}]\n",
+    )
+    routine = load_routine(path)
+    paused = language_for(language).paused
+    for fill in (prepare.prepare_speech, prepare.dry_run_timeline):
+        root = tmp_path / fill.__name__
+        with engines(FakeEngine("fake")):
+            fill(routine, cache_root=root)
+            cache = prepare.open_speech(routine, cache_root=root)
+            assert cache.is_ready(paused), fill.__name__

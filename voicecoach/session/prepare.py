@@ -91,6 +91,13 @@ def open_speech(
     return PhraseCache(cache_root, synthesizer=synthesizer, warn=notify)
 
 
+def on_demand_phrases(routine: Routine) -> list[str]:
+    """The phrases a run may say that are in no timeline: "Paused." when a key pauses it."""
+    from voicecoach.timeline.language import language_for
+
+    return [language_for(routine.language).paused]
+
+
 def measured_timeline(
     routine: Routine,
     cache: PhraseCache,
@@ -131,6 +138,7 @@ def dry_run_timeline(
             cache = None
         if cache is not None:
             timeline = measured_timeline(routine, cache, rate=speed, on_progress=on_progress)
+            cache.ensure(on_demand_phrases(routine))
             s = cache.settings
             return timeline, f"{s.voice_id} at {s.rate} words a minute ({s.engine})"
     return compile_routine(routine, EstimatedDurations(speed)), None
@@ -155,14 +163,16 @@ def prepare_speech(
     notify: Callable[[str], None] | None = None,
 ) -> Prepared:
     """Fill the speech cache with every phrase of `routine` ahead of its run (``voicecoach
-    prepare``), so the run starts at once and a slow voice never has to catch up."""
+    prepare``), so the run starts at once and a slow voice never has to catch up (nor even
+    start: a run that finds every phrase made never starts the engine)."""
     voice = voice or routine.voice
     cache = open_speech(routine, voice, cache_root=cache_root, notify=notify)
     timeline = measured_timeline(routine, cache, rate=voice.rate, on_progress=on_progress)
+    extra = on_demand_phrases(routine)
+    cache.ensure(extra)
     s = cache.settings
-    return Prepared(
-        routine.name, len(timeline.phrases()), cache.synthesized, f"{s.voice_id} ({s.engine})"
-    )
+    ready = len({*timeline.phrases(), *extra})
+    return Prepared(routine.name, ready, cache.synthesized, f"{s.voice_id} ({s.engine})")
 
 
 @dataclass
