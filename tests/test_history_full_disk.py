@@ -217,3 +217,28 @@ def test_a_history_on_a_disk_that_filled_after_it_was_closed(
     [_, line] = listing.read_text().splitlines()
     assert line.split()[3:6] == ["Quick", "Test", "completed"]
     assert raw(db, "SELECT status FROM sessions") == [("completed",)]
+
+
+@pytest.mark.speech
+def test_a_run_begun_on_a_full_disk_is_saved_whole_once_space_is_freed(
+    tmp_path: Path, speech_cache: Path
+) -> None:
+    """The history cannot be opened for writing when the run begins; space is freed at the
+    switch between the sides: the history is opened then, and the session's start, its sets
+    and its end are all written."""
+    said, db, stderr = sessions_on_a_small_disk(
+        tmp_path,
+        speech_cache,
+        ("", "", ""),
+        'cat /dev/zero > "$d/filler" 2>/dev/null; test -s "$d/filler"',
+        ("", "[switch] Switch sides", ""),
+    )
+    assert stderr == ""
+    assert said[1]["notes"] == [
+        full(tmp_path / "small" / "history.sqlite3"),
+        "history saved: space was freed, and every set of this session is recorded",
+    ]
+    assert raw(db, "SELECT status FROM sessions ORDER BY id") == [("completed",), ("completed",)]
+    with HistoryStore.open_read_only(db) as store:
+        _, new = sorted(store.recent_sessions(5), key=lambda s: s.id)
+        assert [s.key for s in store.sets_for(new.id)] == [ROW_1, ROW_2, LEFT, RIGHT]
