@@ -797,3 +797,29 @@ def test_version_2_history_gains_warmup_and_rounds(db_path: Path) -> None:
     assert raw(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     columns = [r[1] for r in raw(db_path, "PRAGMA table_info(sets)")]
     assert columns[-6:-4] == ["warmup", "rounds"]
+
+
+class InterruptedAfterWriting(HistoryStore):
+    """A store on which Ctrl-C arrives the moment a set is written, before the call returns."""
+
+    def record_set(self, session_id: int, **values: Any) -> int:
+        set_id = super().record_set(session_id, **values)
+        os.kill(os.getpid(), signal.SIGINT)
+        return set_id
+
+
+def test_ctrl_c_during_a_write_waits_for_it_and_nothing_is_written_twice(db_path: Path) -> None:
+    """The interrupt is raised once the set is written and noted so: the next call (the end of
+    the session, as the run writes it after Ctrl-C) does not write that set again."""
+    warnings: list[str] = []
+    with InterruptedAfterWriting.open(db_path) as store:
+        recorder = SafeRecorder(store, warn=warnings.append)
+        sid = recorder.start_session(
+            routine_name="back", routine_path=None, content_hash=None, started_at=T0
+        )
+        with pytest.raises(KeyboardInterrupt):
+            record(recorder, sid, 1)
+        assert recorder.waiting == 0
+        recorder.end_session(sid, status=Outcome.INTERRUPTED, ended_at=T0)
+        assert [s.set_number for s in store.sets_for(sid or 0)] == [1]
+        assert warnings == []

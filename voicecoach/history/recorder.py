@@ -7,7 +7,8 @@ room again, so a session whose disk fills and is freed before it ends loses noth
 with its true status. A session whose disk stays full to the end keeps what was written before
 (its row reads as interrupted, and the next voicecoach that can write marks it so). Any other
 storage fault (a file made read-only, a lock held too long) switches history off for the rest
-of the session. Each is said once, and the workout always goes on.
+of the session. Each is said once, and the workout always goes on. A Ctrl-C during a write
+waits for the write (and the note that it is written) to end.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecoach.history.store import HistoryError, HistoryStore
+from voicecoach.interrupts import held_interrupts
 from voicecoach.outcome import Outcome
 
 
@@ -126,8 +128,10 @@ class SafeRecorder:
             return None
         self._last_handle -= 1
         handle = self._last_handle
-        self._waiting.append(_Call(kind, handle, about, values))
-        self._write_waiting()
+        # Ctrl-C between a write and its removal from the queue would write it twice later.
+        with held_interrupts():
+            self._waiting.append(_Call(kind, handle, about, values))
+            self._write_waiting()
         if self.error is not None:
             return None
         return self._ids.get(handle, handle)

@@ -8,18 +8,17 @@ start speaking at once (:mod:`voicecoach.session.prepare`), then play it and rec
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from voicecoach.beeps import DEFAULT_BEEPS_DB, Beep, levelled_beeps
 from voicecoach.clip import Clip
 from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
+from voicecoach.interrupts import signals_as_interrupt
 from voicecoach.outcome import Outcome
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import Finisher, make_quietly, open_speech, plan_session
@@ -36,32 +35,6 @@ if TYPE_CHECKING:
     from voicecoach.playback.player import Done, Keys, Player, PlayStats, Summary
     from voicecoach.playback.sinks import Sink
     from voicecoach.speech.cache import PhraseCache
-
-
-#: The signals that stop a session the way Ctrl-C does: a kill, a closed terminal, Ctrl-\\.
-STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
-)
-
-
-@contextlib.contextmanager
-def signals_as_interrupt() -> Iterator[None]:
-    """While active, SIGTERM, SIGHUP and SIGQUIT stop the session the way Ctrl-C does (with a
-    summary and the history row ended), instead of killing the process where it stands."""
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, before in previous.items():
-            signal.signal(signum, before)
 
 
 class HistoryRecorder:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from voicecoach.clip import Clip
+from voicecoach.interrupts import signals_as_interrupt
 from voicecoach.routine.model import Routine, Voice
 from voicecoach.session.prepare import open_speech
-from voicecoach.session.run import signals_as_interrupt
 
 if TYPE_CHECKING:
     from voicecoach.playback.clock import Clock
