@@ -4,6 +4,7 @@ traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -103,3 +104,23 @@ def test_a_start_time_that_is_not_a_time_is_shown_not_a_traceback(tmp_path: Path
     [line] = [line for line in done.stdout.splitlines() if "Done" in line]
     assert line.split()[1:5] == ["1970-01-01", "00:00", "Done", "completed"]
     assert line.endswith("  0:00")
+
+
+def test_a_session_still_playing_is_shown_running_and_a_stopped_one_interrupted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    playing, live = history_with(path)
+    shown = voicecoach("history", "--history", str(path))
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split()[4] for line in shown.stdout.splitlines()[1:]] == ["running", "completed"]
+    listed = voicecoach("history", "--history", str(path), "--json")
+    assert [s["status"] for s in json.loads(listed.stdout)] == ["running", "completed"]
+    lock = next(tmp_path.glob("*.live-*"))
+    playing.close()  # its voicecoach is gone, the session never ended
+    lock.touch()  # as a voicecoach killed with SIGKILL leaves it
+    with open_existing(path, read_only=True) as reader:  # type: ignore[union-attr]
+        session = reader.session(live)
+    assert session is not None
+    assert (session.live, session.shown_status) == (False, "interrupted")
+    assert lock.exists(), "a reader writes nothing beside the history, stale lock files included"

@@ -58,7 +58,7 @@ def set_row(session: SessionRecord, s: SetRecord) -> dict[str, Any]:
         "session_started_at": session.started_at.isoformat(),
         "routine": session.routine_name,
         "program": session.program,
-        "session_status": session.status.value,
+        "session_status": session.shown_status,
         "language": session.language,
         "exercise": s.exercise,
         "exercise_index": s.exercise_index,

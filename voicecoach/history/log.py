@@ -190,7 +190,7 @@ def format_session_sets(
             id=session.id,
             routine=session.routine_name,
             when=session.started_at.strftime("%Y-%m-%d %H:%M"),
-            status=h.statuses[session.status.value],
+            status=h.statuses[session.shown_status],
         )
     ]
     rows = []

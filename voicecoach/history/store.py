@@ -193,6 +193,15 @@ class SessionRecord:
     #: The exercise the workout was started at (``run --start-at``), as given; a session that
     #: resumes one keeps the start of the session it carries on. None: from the beginning.
     start_at: str | None = None
+    #: True while the voicecoach playing it still runs (its lock is held): the session has not
+    #: ended yet, and :attr:`status` says how it would read if it stopped now.
+    live: bool = False
+
+    @property
+    def shown_status(self) -> str:
+        """The status a person is shown: ``running`` while the session still plays elsewhere,
+        else :attr:`status`'s value."""
+        return _RUNNING if self.live else self.status.value
 
     @property
     def duration_s(self) -> float:
@@ -435,7 +444,8 @@ _SET_COLUMNS: Final = """
 """
 
 
-def _session(row: tuple[Any, ...]) -> SessionRecord:
+def _session(row: tuple[Any, ...], live: Callable[[int], bool]) -> SessionRecord:
+    """The record of a row; `live(id)` tells whether a session never ended still plays."""
     (sid, name, rpath, chash, resumes, started, ended, status, done, skipped, last) = row[:11]
     program, slot, language, start_at = row[11:]
     read_status = Outcome.INTERRUPTED if status == _RUNNING else Outcome(str(status))
@@ -457,6 +467,7 @@ def _session(row: tuple[Any, ...]) -> SessionRecord:
         program_slot=None if slot is None else int(slot),
         language=None if language is None else str(language),
         start_at=None if start_at is None else str(start_at),
+        live=status == _RUNNING and live(int(sid)),
     )
 
 
@@ -774,7 +785,10 @@ class HistoryStore:
             rows = self._conn.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions AS s {where}", params
             ).fetchall()
-        return [_session(row) for row in rows]
+        return [_session(row, self._still_playing) for row in rows]
+
+    def _still_playing(self, session_id: int) -> bool:
+        return _LiveLock.held(self.path, session_id, tidy=False)
 
     def recent_sessions(
         self, limit: int | None = 20, routine: str | None = None
@@ -925,15 +939,18 @@ class _LiveLock:
         return cls(path, fd)
 
     @classmethod
-    def held(cls, history: Path, session_id: int) -> bool:
-        """True if a live voicecoach holds session `session_id`'s lock (or it cannot be told)."""
+    def held(cls, history: Path, session_id: int, *, tidy: bool = True) -> bool:
+        """True if a live voicecoach holds session `session_id`'s lock (or it cannot be told).
+
+        A lock file left by a voicecoach that was stopped is removed, unless `tidy` is False
+        (a reader writes nothing beside the history)."""
         path = cls._file(history, session_id)
         try:
             import fcntl
         except ImportError:
             return True
         try:
-            fd = os.open(path, os.O_RDWR)
+            fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             return False
         except OSError:
@@ -944,8 +961,9 @@ class _LiveLock:
             return True
         finally:
             os.close(fd)
-        with contextlib.suppress(OSError):
-            path.unlink()
+        if tidy:
+            with contextlib.suppress(OSError):
+                path.unlink()
         return False
 
     def release(self) -> None:

@@ -106,7 +106,12 @@ class German(Language):
     )
     history = HistoryWords(
         decimal=",",
-        statuses={"completed": "beendet", "quit": "abgebrochen", "interrupted": "unterbrochen"},
+        statuses={
+            "completed": "beendet",
+            "quit": "abgebrochen",
+            "interrupted": "unterbrochen",
+            "running": "läuft",
+        },
         entered={"typed": "eingetippt", "counted": "gezählt", "logged": "nachgetragen"},
         reps=("{n} Wdh.", "{n} Wdh."),
         sets=("{n} Satz", "{n} Sätze"),

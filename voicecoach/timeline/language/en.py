@@ -94,7 +94,12 @@ class English(Language):
     )
     history = HistoryWords(
         decimal=".",
-        statuses={"completed": "completed", "quit": "quit", "interrupted": "interrupted"},
+        statuses={
+            "completed": "completed",
+            "quit": "quit",
+            "interrupted": "interrupted",
+            "running": "running",
+        },
         entered={"typed": "typed", "counted": "counted", "logged": "logged"},
         reps=("{n} rep", "{n} reps"),
         sets=("{n} set", "{n} sets"),

@@ -98,7 +98,12 @@ class French(Language):
     )
     history = HistoryWords(
         decimal=",",
-        statuses={"completed": "terminée", "quit": "arrêtée", "interrupted": "interrompue"},
+        statuses={
+            "completed": "terminée",
+            "quit": "arrêtée",
+            "interrupted": "interrompue",
+            "running": "en cours",
+        },
         entered={"typed": "saisie", "counted": "comptée", "logged": "corrigée"},
         reps=("{n} rép.", "{n} rép."),
         sets=("{n} série", "{n} séries"),
