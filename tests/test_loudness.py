@@ -109,6 +109,22 @@ def test_amplify_clips_at_full_scale_instead_of_wrapping_around() -> None:
     assert out.tolist() == [32767, -32768, 300]
 
 
+@pytest.mark.parametrize(
+    ("samples", "gain", "expected"),
+    [
+        ([16000, -16000, 100], 2.0, [32000, -32000, 200]),  # a gain above 1 that fits
+        ([16383, -16384, 1], 2.0, [32766, -32768, 2]),  # to the last sample value
+        ([16384, -16384, 1], 2.0, [32767, -32768, 2]),  # one over: clipped
+        ([-32768, 32767, 5], 0.5, [-16384, 16384, 2]),  # halved (rounded to even)
+    ],
+)
+def test_amplify_scales_every_sample_and_clips_only_what_overflows(
+    samples: list[int], gain: float, expected: list[int]
+) -> None:
+    clip = Clip(np.array(samples, dtype="<i2").tobytes(), RATE)
+    assert np.frombuffer(amplify(clip, gain).frames, dtype="<i2").tolist() == expected
+
+
 @pytest.mark.parametrize("hz", [200.0, 1000.0])
 def test_the_measure_agrees_with_bs1770_on_tones_of_speech_frequencies(hz: float) -> None:
     clip = tone(0.2, 3.0, hz)
