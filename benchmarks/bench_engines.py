@@ -6,11 +6,16 @@ and first spoken phrase within 2 s with a neural voice; every phrase made before
 
     .venv/bin/python benchmarks/bench_engines.py [--engine pyttsx3 --engine piper]
         [--routine home-back-basics] [--render-routine full-body-b] [--repeat 3] [--skip-render]
+        [--warm-repeat 1]
 
 First sound and first phrase: the whole process, ``python -m voicecoach run ROUTINE --plain
 --no-history --engine E``, fresh ``XDG_CACHE_HOME``, ALSA routed into WAV files (as in the
 tests). The capture folder is polled every millisecond; each new file is a sound starting. After
 the run is stopped the files are read: the first that is not a beep is the first phrase.
+
+Warm run: the same, on a cache that ``voicecoach prepare ROUTINE --engine E`` filled; 3 s after
+its first phrase, the session's resident memory and its child processes (a worker process left
+running would hold onnxruntime and the voice).
 
 Deadlines: in this process, a cold cache, the engine's voice not loaded yet. The session's plan
 (:func:`~voicecoach.session.prepare.plan_session`) is made, then the pending phrases in order of
@@ -30,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from voicecoach.beeps import levelled_beeps
@@ -56,37 +62,95 @@ def env_for(folder: Path, capture: Path) -> dict[str, str]:
 def first_sound_and_phrase(routine: str, engine: str) -> tuple[float, float]:
     """Seconds from spawning a cold `run` to its first sound, and to its first phrase."""
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
+        first, phrase, _ = timed_run(Path(tmp), routine, engine)
+        return first, phrase
+
+
+def warm_run(routine: str, engine: str) -> tuple[float, float, Playing]:
+    """A `run` on a cache that `voicecoach prepare` filled: seconds to its first sound and to its
+    first phrase, and its processes 3 s after the first phrase."""
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
         folder = Path(tmp)
-        capture = folder / "capture"
-        env = env_for(folder, capture)
-        command = [sys.executable, "-m", "voicecoach", "run", routine, "--plain", "--no-history"]
-        started = time.monotonic()
-        child = subprocess.Popen(
-            [*command, "--engine", engine],
+        env = env_for(folder, folder / "capture")
+        subprocess.run(
+            [sys.executable, "-m", "voicecoach", "prepare", routine, "--engine", engine],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            check=True,
         )
-        seen: dict[str, float] = {}
-        try:
-            while len(seen) < 5 and time.monotonic() - started < 20:
-                now = time.monotonic()
-                for path in capture.iterdir():
-                    seen.setdefault(path.name, now - started)
-                if child.poll() is not None:
-                    err = child.stderr.read().decode() if child.stderr else ""
-                    raise RuntimeError(f"`voicecoach run {routine}` ended: {err}")
-                time.sleep(0.001)
-        finally:
-            child.terminate()
-            child.wait(timeout=30)
-        beeps = {c.frames for c in levelled_beeps().values()}
-        order = sorted(seen, key=seen.__getitem__)[1:]  # the device check comes first
-        first = seen[order[0]]
-        for name in order:
-            if Clip.from_wav(capture / name).frames not in beeps:
-                return first, seen[name]
-        raise RuntimeError("no phrase among the first sounds")
+        return timed_run(folder, routine, engine, playing_s=3.0)
+
+
+@dataclass(frozen=True)
+class Playing:
+    """The processes of a `run` while it plays: its own memory, and its child processes."""
+
+    rss_mb: float
+    children: int
+    children_rss_mb: float
+
+
+def playing(pid: int) -> Playing:
+    """`pid`'s resident memory and its child processes' (Linux /proc)."""
+    kids = [
+        int(k)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for k in (task / "children").read_text().split()
+    ]
+    return Playing(_rss_mb(pid), len(kids), sum(_rss_mb(k) for k in kids))
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timed_run(
+    folder: Path, routine: str, engine: str, *, playing_s: float | None = None
+) -> tuple[float, float, Playing]:
+    """Seconds from spawning `run` (cache and capture in `folder`) to its first sound and to its
+    first phrase; with `playing_s`, its processes that long after its first phrase."""
+    capture = folder / "capture"
+    env = env_for(folder, capture)
+    command = [sys.executable, "-m", "voicecoach", "run", routine, "--plain", "--no-history"]
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [*command, "--engine", engine],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen: dict[str, float] = {}
+    try:
+        while len(seen) < 5 and time.monotonic() - started < 20:
+            now = time.monotonic()
+            for path in capture.iterdir():
+                seen.setdefault(path.name, now - started)
+            if child.poll() is not None:
+                err = child.stderr.read().decode() if child.stderr else ""
+                raise RuntimeError(f"`voicecoach run {routine}` ended: {err}")
+            time.sleep(0.001)
+        first, phrase = _first_sound_and_phrase(capture, seen)
+        processes = Playing(0.0, 0, 0.0)
+        if playing_s is not None:
+            time.sleep(max(0.0, started + phrase + playing_s - time.monotonic()))
+            processes = playing(child.pid)
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    return first, phrase, processes
+
+
+def _first_sound_and_phrase(capture: Path, seen: dict[str, float]) -> tuple[float, float]:
+    beeps = {c.frames for c in levelled_beeps().values()}
+    order = sorted(seen, key=seen.__getitem__)[1:]  # the device check comes first
+    first = seen[order[0]]
+    for name in order:
+        if Clip.from_wav(capture / name).frames not in beeps:
+            return first, seen[name]
+    raise RuntimeError("no phrase among the first sounds")
 
 
 def deadlines(routine: Routine) -> tuple[float, int, int, float, float]:
@@ -128,6 +192,9 @@ def main() -> int:
     parser.add_argument("--render-routine", default="full-body-b")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-render", action="store_true")
+    parser.add_argument(
+        "--warm-repeat", type=int, default=1, help="warm runs (after prepare); 0: none"
+    )
     args = parser.parse_args()
     engines = args.engine or ["pyttsx3", "piper"]
     print(f"Python {sys.version.split()[0]}, routine {args.routine}")
@@ -139,6 +206,16 @@ def main() -> int:
             f"worst {max(sounds):.3f} s; first phrase median {statistics.median(phrases):.3f} s "
             f"worst {max(phrases):.3f} s (n={len(runs)})"
         )
+        warm = [warm_run(args.routine, engine) for _ in range(args.warm_repeat)]
+        if warm:
+            w_sounds, w_phrases = [s for s, _, _ in warm], [p for _, p, _ in warm]
+            kids = max(p.children for _, _, p in warm)
+            print(
+                f"{engine:<8} warm run: first sound median {statistics.median(w_sounds):.3f} s; "
+                f"first phrase median {statistics.median(w_phrases):.3f} s; 3 s into the session: "
+                f"{max(p.rss_mb for _, _, p in warm):.0f} MB, {kids} child process(es) "
+                f"({max(p.children_rss_mb for _, _, p in warm):.0f} MB) (n={len(warm)})"
+            )
         written = load_routine(resolve_routine(args.routine))
         routine = _with_engine(written, engine)
         plan_s, late, total, speech, work = deadlines(routine)
