@@ -6,12 +6,17 @@ and first spoken phrase within 2 s with a neural voice; every phrase made before
 
     .venv/bin/python benchmarks/bench_engines.py [--engine pyttsx3 --engine piper]
         [--routine home-back-basics] [--render-routine full-body-b] [--repeat 3] [--skip-render]
-        [--warm-repeat 1]
+        [--warm-repeat 1] [--against OLD-CHECKOUT]
 
 First sound and first phrase: the whole process, ``python -m voicecoach run ROUTINE --plain
 --no-history --engine E``, fresh ``XDG_CACHE_HOME``, ALSA routed into WAV files (as in the
 tests). The capture folder is polled every millisecond; each new file is a sound starting. After
 the run is stopped the files are read: the first that is not a beep is the first phrase.
+
+``--against DIR`` times cold runs of the voicecoach in the source tree DIR as well (an older
+checkout: ``git worktree add /tmp/old COMMIT``), in turns with this one, so that both see the
+same load; every run starts in its own empty folder, so ``-m voicecoach`` finds the tree it is
+given.
 
 Warm run: the same, on a cache that ``voicecoach prepare ROUTINE --engine E`` filled; 3 s after
 its first phrase, the session's resident memory and its child processes (a worker process left
@@ -30,6 +35,7 @@ file on an empty cache, wall time.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -59,10 +65,13 @@ def env_for(folder: Path, capture: Path) -> dict[str, str]:
     return env
 
 
-def first_sound_and_phrase(routine: str, engine: str) -> tuple[float, float]:
-    """Seconds from spawning a cold `run` to its first sound, and to its first phrase."""
+def first_sound_and_phrase(
+    routine: str, engine: str, code: Path | None = None
+) -> tuple[float, float]:
+    """Seconds from spawning a cold `run` to its first sound, and to its first phrase; with
+    `code`, the voicecoach of that source tree runs instead of the installed one."""
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
-        first, phrase, _ = timed_run(Path(tmp), routine, engine)
+        first, phrase, _ = timed_run(Path(tmp), routine, engine, code=code)
         return first, phrase
 
 
@@ -108,17 +117,31 @@ def _rss_mb(pid: int) -> float:
 
 
 def timed_run(
-    folder: Path, routine: str, engine: str, *, playing_s: float | None = None
+    folder: Path,
+    routine: str,
+    engine: str,
+    *,
+    playing_s: float | None = None,
+    code: Path | None = None,
+    before: Path | None = None,
 ) -> tuple[float, float, Playing]:
-    """Seconds from spawning `run` (cache and capture in `folder`) to its first sound and to its
-    first phrase; with `playing_s`, its processes that long after its first phrase."""
+    """Seconds from spawning `run` (cache and capture in `folder`, which is also its working
+    folder) to its first sound and to its first phrase; with `playing_s`, its processes that long
+    after its first phrase; with `code`, the voicecoach of that source tree (PYTHONPATH), with
+    `before` a folder put before it (trace_cold_start.py's hook). The child finds the moment it
+    was spawned, in ``time.monotonic()`` seconds, in ``BENCH_SPAWNED_AT``."""
     capture = folder / "capture"
     env = env_for(folder, capture)
+    paths = [str(p.resolve()) for p in (before, code) if p is not None]
+    if paths:
+        env["PYTHONPATH"] = ":".join(paths)
     command = [sys.executable, "-m", "voicecoach", "run", routine, "--plain", "--no-history"]
     started = time.monotonic()
+    env["BENCH_SPAWNED_AT"] = repr(started)
     child = subprocess.Popen(
         [*command, "--engine", engine],
         env=env,
+        cwd=folder,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -195,17 +218,27 @@ def main() -> int:
     parser.add_argument(
         "--warm-repeat", type=int, default=1, help="warm runs (after prepare); 0: none"
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="also time cold runs of the voicecoach in source tree DIR (an older checkout), "
+        "in turns with this one",
+    )
     args = parser.parse_args()
     engines = args.engine or ["pyttsx3", "piper"]
     print(f"Python {sys.version.split()[0]}, routine {args.routine}")
     for engine in engines:
-        runs = [first_sound_and_phrase(args.routine, engine) for _ in range(args.repeat)]
-        sounds, phrases = [s for s, _ in runs], [p for _, p in runs]
-        print(
-            f"{engine:<8} cold run: first sound median {statistics.median(sounds):.3f} s "
-            f"worst {max(sounds):.3f} s; first phrase median {statistics.median(phrases):.3f} s "
-            f"worst {max(phrases):.3f} s (n={len(runs)})"
-        )
+        trees: list[Path | None] = [None] if args.against is None else [None, args.against]
+        timed: dict[Path | None, list[tuple[float, float]]] = {t: [] for t in trees}
+        for i in range(args.repeat):
+            # In turns, the first changing each time: both trees see the same load.
+            for tree in trees[i % len(trees) :] + trees[: i % len(trees)]:
+                timed[tree].append(first_sound_and_phrase(args.routine, engine, tree))
+        runs = timed[None]
+        _print_cold(engine, "cold run", runs)
+        if args.against is not None:
+            _print_cold(engine, f"cold run of {args.against}", timed[args.against])
         warm = [warm_run(args.routine, engine) for _ in range(args.warm_repeat)]
         if warm:
             w_sounds, w_phrases = [s for s, _, _ in warm], [p for _, p, _ in warm]
@@ -232,6 +265,16 @@ def main() -> int:
                 f"{wall:.1f} s"
             )
     return 0
+
+
+def _print_cold(engine: str, what: str, runs: list[tuple[float, float]]) -> None:
+    sounds, phrases = [s for s, _ in runs], [p for _, p in runs]
+    print(
+        f"{engine:<8} {what}: first sound median {statistics.median(sounds):.3f} s "
+        f"worst {max(sounds):.3f} s; first phrase median {statistics.median(phrases):.3f} s "
+        f"worst {max(phrases):.3f} s (n={len(runs)}, load average "
+        f"{os.getloadavg()[0]:.1f} at the end)"
+    )
 
 
 def _with_engine(routine: Routine, engine: str) -> Routine:
