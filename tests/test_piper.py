@@ -36,6 +36,7 @@ from voicecoach.speech.piper_engine import (
     voice_files,
     voices_dir,
 )
+from voicecoach.speech.registry import cool_down, warm_up
 from voicecoach.speech.voices import open_voice
 from voicecoach.speech.worker import WorkerCrashed, WorkerProcess
 from voicecoach.testing import FakeEngine, engines
@@ -379,3 +380,30 @@ def test_a_crash_in_the_piper_worker_is_an_error_and_the_next_phrase_starts_a_ne
     clip = Clip.from_wav(tmp_path / "b.wav")
     assert clip.duration_ms > 200
     assert peak_db(clip) > -30
+
+
+@pytest.mark.speech
+@pytest.mark.piper
+def test_the_piper_worker_started_ahead_is_stopped_when_no_phrase_needs_it(
+    tmp_path: Path,
+) -> None:
+    """warm_up starts the real worker (onnxruntime imported, no voice loaded); cool_down ends
+    the process, and the next phrase starts another."""
+    worker = piper_engine.piper_worker()
+    worker.close()
+    before = worker.starts
+    assert warm_up("piper")
+    # Waits for the start in the background if it came first; else starts the worker itself,
+    # and the start in the background finds it running.
+    worker.start()
+    started = worker.pid
+    assert started is not None
+    cool_down()
+    assert worker.starts == before + 1
+    assert worker.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(started, 0)
+    bundled = next(v for v in voice_files() if v.origin == piper_engine.BUNDLED)
+    synth = PiperSynthesizer(SpeechSettings(engine="piper", voice_id=str(bundled.model)))
+    synth.synthesize("Brace.", tmp_path / "a.wav")
+    assert worker.pid not in (None, started)
