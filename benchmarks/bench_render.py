@@ -9,7 +9,8 @@ session has more distinct phrases. Phrases are synthetic 22050 Hz mono clips as 
 timeline says (espeak-ng's format), taken from one fixed buffer so that the clip source itself
 holds nothing; beeps are the shipped ones. Each configuration is rendered in its own process,
 once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemalloc (peak of
-Python allocations; slower, so not timed).
+Python allocations; slower, so not timed). "import s" is the part of the render's time spent
+importing soundfile or numpy, which a render does on the way (imported first, to be timed apart).
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
                                       [--encoder] [--repeat N] [--no-numpy]
@@ -32,6 +33,7 @@ formats extra.
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import json
 import math
@@ -128,6 +130,14 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
+    # What the render would import on the way, first, to tell its time apart (it is counted in
+    # the render's): soundfile (and numpy with it) for FLAC, Ogg and MP3; numpy for the rate
+    # conversion of a WAV at another rate than the clips'.
+    needs = "soundfile" if FORMATS[suffix] is not None else "numpy" if rate != _RATE else None
+    blocked = "numpy" in sys.modules and sys.modules["numpy"] is None  # --no-numpy
+    if needs is not None and not blocked:
+        importlib.import_module(needs)
+    imported = time.perf_counter()
     result = render_timeline(
         timeline,
         clips=voice,
@@ -143,6 +153,7 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     result.captions.unlink()
     return {
         "seconds": seconds,
+        "import_seconds": imported - start,
         "speed": timeline.total_ms / 1000 / seconds,
         "size": result.size_bytes,
         "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -255,6 +266,7 @@ def main() -> None:
     print(
         f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
         f"{'x real':>7} {'MB':>7} {'maxrss MiB':>10} {'+ render':>8} {'trace MiB':>9}"
+        + f" {'import s':>8}"
         + (f" {'enc s':>7} {'enc x':>7} {'enc %':>6}" if args.encoder else "")
     )
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
@@ -287,7 +299,8 @@ def main() -> None:
                     f"{config:<18} {minutes:>4} {timed['events']:>6} {timed['phrases']:>7} "
                     f"{timed['seconds']:8.2f} {timed['speed']:7.0f} "
                     f"{timed['size'] / 1e6:7.1f} {timed['rss_kib'] / 1024:10.1f} "
-                    f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9}{encoder}",
+                    f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9} "
+                    f"{timed['import_seconds']:8.2f}{encoder}",
                     flush=True,
                 )
 
