@@ -10,7 +10,9 @@ timeline says (espeak-ng's format), taken from one fixed buffer so that the clip
 holds nothing; beeps are the shipped ones. Each configuration is rendered in its own process,
 once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemalloc (peak of
 Python allocations; slower, so not timed). "import s" is the part of the render's time spent
-importing soundfile or numpy, which a render does on the way (imported first, to be timed apart).
+importing soundfile or numpy, which a render does on the way (imported first, to be timed apart);
+"cpu s" the processor time of the render (user and system, import included), which other work on
+a shared machine changes much less than the wall clock.
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
                                       [--encoder] [--repeat N] [--no-numpy]
@@ -22,7 +24,8 @@ same session is rendered once to WAV at that rate and channel count, read back, 
 soundfile into a temporary file in one-second blocks, as the mixer hands them to the writer (one
 single write of a long session crashes libsndfile's Vorbis encoder), with the format, subtype and
 sample width voicecoach/render/writers.py uses, in a fresh process. The report adds the encoder's
-speed and its share of the render's time (encoder seconds over render seconds).
+speed and its share of the render's time (encoder seconds over render seconds), in wall-clock
+time ("enc %") and in processor time ("enc cpu", "cpu %").
 
 With --repeat N, every timed run (render and encoder alone, taking turns) is made N times, each
 in a fresh process, and the medians are reported. With --no-numpy, the render's processes cannot
@@ -129,7 +132,7 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
         tracemalloc.start()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     # What the render would import on the way, first, to tell its time apart (it is counted in
     # the render's): soundfile (and numpy with it) for FLAC, Ogg and MP3; numpy for the rate
     # conversion of a WAV at another rate than the clips'.
@@ -148,12 +151,14 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
         background=background,
     )
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - start_cpu
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     out.unlink()
     result.captions.unlink()
     return {
         "seconds": seconds,
         "import_seconds": imported - start,
+        "cpu_seconds": cpu,
         "speed": timeline.total_ms / 1000 / seconds,
         "size": result.size_bytes,
         "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -192,15 +197,16 @@ def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
     assert read_rate == rate
     assert samples.shape[1] == channels
     out = folder / f"session-{minutes}-{config}-encoded.{suffix}"
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     with soundfile.SoundFile(
         out, mode="w", samplerate=rate, channels=channels, format=container, subtype=subtype
     ) as encoded:
         for first in range(0, len(samples), rate):  # one-second blocks, as the mixer writes
             encoded.write(samples[first : first + rate])
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - start_cpu
     out.unlink()
-    return {"seconds": seconds, "speed": timeline.total_ms / 1000 / seconds}
+    return {"seconds": seconds, "speed": timeline.total_ms / 1000 / seconds, "cpu_seconds": cpu}
 
 
 def run_child(
@@ -225,8 +231,11 @@ def run_child(
 
 
 def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run of median time."""
-    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+    """The run of median wall-clock time, with the median processor time of all the runs."""
+    middle = len(runs) // 2
+    run = dict(sorted(runs, key=lambda r: r["seconds"])[middle])
+    run["cpu_seconds"] = sorted(r["cpu_seconds"] for r in runs)[middle]
+    return run
 
 
 def main() -> None:
@@ -266,8 +275,12 @@ def main() -> None:
     print(
         f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
         f"{'x real':>7} {'MB':>7} {'maxrss MiB':>10} {'+ render':>8} {'trace MiB':>9}"
-        + f" {'import s':>8}"
-        + (f" {'enc s':>7} {'enc x':>7} {'enc %':>6}" if args.encoder else "")
+        + f" {'import s':>8} {'cpu s':>6}"
+        + (
+            f" {'enc s':>7} {'enc x':>7} {'enc %':>6} {'enc cpu':>7} {'cpu %':>6}"
+            if args.encoder
+            else ""
+        )
     )
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         for config in args.config:
@@ -294,13 +307,17 @@ def main() -> None:
                 if alone_too:
                     alone = median(alones)
                     share = 100 * alone["seconds"] / timed["seconds"]
-                    encoder = f" {alone['seconds']:7.2f} {alone['speed']:7.0f} {share:6.0f}"
+                    cpu_share = 100 * alone["cpu_seconds"] / timed["cpu_seconds"]
+                    encoder = (
+                        f" {alone['seconds']:7.2f} {alone['speed']:7.0f} {share:6.0f}"
+                        f" {alone['cpu_seconds']:7.2f} {cpu_share:6.0f}"
+                    )
                 print(
                     f"{config:<18} {minutes:>4} {timed['events']:>6} {timed['phrases']:>7} "
                     f"{timed['seconds']:8.2f} {timed['speed']:7.0f} "
                     f"{timed['size'] / 1e6:7.1f} {timed['rss_kib'] / 1024:10.1f} "
                     f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9} "
-                    f"{timed['import_seconds']:8.2f}{encoder}",
+                    f"{timed['import_seconds']:8.2f} {timed['cpu_seconds']:6.2f}{encoder}",
                     flush=True,
                 )
 
