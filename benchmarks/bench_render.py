@@ -12,10 +12,13 @@ once timed (wall clock of `render_timeline`, ru_maxrss) and once under tracemall
 Python allocations; slower, so not timed). "import s" is the part of the render's time spent
 importing soundfile or numpy, which a render does on the way (imported first, to be timed apart);
 "cpu s" the processor time of the render (user and system, import included), which other work on
-a shared machine changes much less than the wall clock.
+a shared machine changes much less than the wall clock; "own s" and "own cpu" the render's time
+outside its writer (everything but encoding and writing the file: importing, converting the
+clips, mixing, captions), timed in the same process, so that the load of the machine weighs on
+both parts alike.
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
-                                      [--encoder] [--repeat N] [--no-numpy]
+                                      [--encoder] [--repeat N] [--no-numpy] [--profile]
 
 Every format at every rate `render` offers, mono and stereo, is a configuration.
 
@@ -30,16 +33,20 @@ time ("enc %") and in processor time ("enc cpu", "cpu %").
 With --repeat N, every timed run (render and encoder alone, taking turns) is made N times, each
 in a fresh process, and the medians are reported. With --no-numpy, the render's processes cannot
 import numpy (WAV only): the standard library's rate conversion, as on an install without the
-formats extra.
+formats extra. --profile renders each configuration once, in this process, under cProfile, and
+prints the functions that took the most time of their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import functools
 import importlib
 import itertools
 import json
 import math
+import pstats
 import resource
 import subprocess
 import sys
@@ -52,6 +59,7 @@ from typing import Any
 
 from voicecoach.beeps import Beep
 from voicecoach.clip import Clip
+from voicecoach.render import writers
 from voicecoach.render.mix import render_timeline
 from voicecoach.render.writers import FORMATS
 from voicecoach.resources import bundled_routines, sounds_dir
@@ -141,6 +149,7 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     if needs is not None and not blocked:
         importlib.import_module(needs)
     imported = time.perf_counter()
+    in_writer = _time_writers()
     result = render_timeline(
         timeline,
         clips=voice,
@@ -159,6 +168,10 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
         "seconds": seconds,
         "import_seconds": imported - start,
         "cpu_seconds": cpu,
+        "writer_seconds": in_writer[0],
+        "writer_cpu_seconds": in_writer[1],
+        "own_seconds": seconds - in_writer[0],
+        "own_cpu_seconds": cpu - in_writer[1],
         "speed": timeline.total_ms / 1000 / seconds,
         "size": result.size_bytes,
         "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -167,6 +180,35 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
         "phrases": len(lengths),
         "events": len(timeline.events),
     }
+
+
+#: Wall-clock and processor seconds spent in the render's writers (see _time_writers).
+_IN_WRITER = [0.0, 0.0]
+
+
+def _time_writers() -> list[float]:
+    """Count the time spent in the render's writers (encoding and writing the file), wall clock
+    and processor time, from now on: the rest of a render is voicecoach's own work."""
+    _IN_WRITER[:] = [0.0, 0.0]
+
+    def timed(method: Any) -> Any:
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                _IN_WRITER[0] += time.perf_counter() - wall
+                _IN_WRITER[1] += time.process_time() - cpu
+
+        return wrapper
+
+    for cls in (writers._WavWriter, writers._SoundfileWriter):
+        for name in ("__init__", "write", "close"):
+            method = getattr(cls, name)
+            if not hasattr(method, "__wrapped__"):
+                setattr(cls, name, timed(method))
+    return _IN_WRITER
 
 
 def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
@@ -230,11 +272,21 @@ def run_child(
     return result
 
 
+def profile(minutes: int, config: str, folder: Path) -> None:
+    """One render under cProfile: its time and the functions of most time of their own."""
+    profiler = cProfile.Profile()
+    result = profiler.runcall(child, minutes, config, False, folder)
+    print(f"{config}, {minutes} minutes: render {result['seconds']:.2f} s under cProfile")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+
+
 def median(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run of median wall-clock time, with the median processor time of all the runs."""
+    """The run of median wall-clock time, with the medians of the other times of all the runs."""
     middle = len(runs) // 2
     run = dict(sorted(runs, key=lambda r: r["seconds"])[middle])
-    run["cpu_seconds"] = sorted(r["cpu_seconds"] for r in runs)[middle]
+    for key in ("cpu_seconds", "writer_cpu_seconds", "own_seconds", "own_cpu_seconds"):
+        if key in run:
+            run[key] = sorted(r[key] for r in runs)[middle]
     return run
 
 
@@ -257,9 +309,21 @@ def main() -> None:
         action="store_true",
         help="render without numpy (WAV only), as an install without the formats extra",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="render each configuration once in this process under cProfile, and print where "
+        "the time went (the functions of most time of their own)",
+    )
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--encoder-child", action="store_true")
     args = parser.parse_args()
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+            for config in args.config:
+                for minutes in args.minutes:
+                    profile(minutes, config, Path(tmp))
+        return
     if args.child:
         minutes, config, folder = args.child
         if args.no_numpy:
@@ -275,7 +339,7 @@ def main() -> None:
     print(
         f"{'config':<18} {'min':>4} {'events':>6} {'phrases':>7} {'render s':>8} "
         f"{'x real':>7} {'MB':>7} {'maxrss MiB':>10} {'+ render':>8} {'trace MiB':>9}"
-        + f" {'import s':>8} {'cpu s':>6}"
+        + f" {'import s':>8} {'cpu s':>6} {'own s':>6} {'own cpu':>7}"
         + (
             f" {'enc s':>7} {'enc x':>7} {'enc %':>6} {'enc cpu':>7} {'cpu %':>6}"
             if args.encoder
@@ -317,7 +381,8 @@ def main() -> None:
                     f"{timed['seconds']:8.2f} {timed['speed']:7.0f} "
                     f"{timed['size'] / 1e6:7.1f} {timed['rss_kib'] / 1024:10.1f} "
                     f"{(timed['rss_kib'] - timed['base_rss_kib']) / 1024:8.1f} {peak:>9} "
-                    f"{timed['import_seconds']:8.2f} {timed['cpu_seconds']:6.2f}{encoder}",
+                    f"{timed['import_seconds']:8.2f} {timed['cpu_seconds']:6.2f} "
+                    f"{timed['own_seconds']:6.2f} {timed['own_cpu_seconds']:7.2f}{encoder}",
                     flush=True,
                 )
 
