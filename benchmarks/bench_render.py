@@ -130,7 +130,13 @@ class SyntheticVoice:
         return Clip(self._buffer[: 2 * frames], _RATE)
 
 
-def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any]:
+def child(
+    minutes: int,
+    config: str,
+    trace: bool,
+    folder: Path,
+    profiler: cProfile.Profile | None = None,
+) -> dict[str, Any]:
     suffix, rate, channels, background = CONFIGS[config]
     timeline = session(minutes)
     lengths = {e.text: e.duration_ms for e in timeline.events if e.kind is EventKind.SPEAK}
@@ -150,6 +156,8 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
         importlib.import_module(needs)
     imported = time.perf_counter()
     in_writer = _time_writers()
+    if profiler is not None:
+        profiler.enable()
     result = render_timeline(
         timeline,
         clips=voice,
@@ -161,6 +169,8 @@ def child(minutes: int, config: str, trace: bool, folder: Path) -> dict[str, Any
     )
     seconds = time.perf_counter() - start
     cpu = time.process_time() - start_cpu
+    if profiler is not None:
+        profiler.disable()
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     out.unlink()
     result.captions.unlink()
@@ -275,7 +285,7 @@ def run_child(
 def profile(minutes: int, config: str, folder: Path) -> None:
     """One render under cProfile: its time and the functions of most time of their own."""
     profiler = cProfile.Profile()
-    result = profiler.runcall(child, minutes, config, False, folder)
+    result = child(minutes, config, False, folder, profiler)
     print(f"{config}, {minutes} minutes: render {result['seconds']:.2f} s under cProfile")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
 
