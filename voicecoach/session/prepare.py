@@ -198,11 +198,11 @@ def plan_session(
     `on_progress(done, total)` follows step 2, the only one that waits for the engine (long when
     the first phrases are long, an intro of a thousand words, say).
 
-    With a slow engine (piper: about a second to load its voice, then a fifth of a phrase's
-    length to make it), only the first phrase is made before the start, and `on_wait` is called
-    first when it has to be made: the run plays a short beep then, so that something is heard
-    within a second. Every other phrase is made in the background in order of use, faster than
-    the session plays them.
+    With a slow engine (piper: about half a second to start its worker and load its voice, then
+    a tenth to a quarter of a phrase's length to make it), only the first phrase is made before
+    the start, and `on_wait` is called first when it has to be made: the run plays a short beep
+    then, so that something is heard within a second. Every other phrase is made in the
+    background in order of use, faster than the session plays them.
     """
     from voicecoach.speech.registry import cool_down, is_slow
 

@@ -263,7 +263,7 @@ class PiperSynthesizer:
         the bundled voice), in the piper worker process. The volume is left to the speech cache,
         which levels every clip.
 
-        Raises SpeechUnavailable when the voice cannot be loaded (about a second, the first time
+        Raises SpeechUnavailable when the voice cannot be loaded (about 0.3 s, the first time
         in a worker process), WorkerCrashed if the worker process dies meanwhile.
         """
         check_text(text)
@@ -313,7 +313,7 @@ class PiperInProcess:
 
 #: The worker process's target, for :func:`~voicecoach.speech.worker.shared_worker`.
 WORKER_TARGET = f"{__name__}:{PiperInProcess.__name__}"
-#: Time for a worker to load a voice (about a second on a quiet machine) on top of a phrase.
+#: Time for a worker to load a voice (about 0.3 s on a quiet machine) on top of a phrase.
 LOAD_TIMEOUT_S = 60.0
 
 
