@@ -18,7 +18,8 @@ clips, mixing, captions), timed in the same process, so that the load of the mac
 both parts alike.
 
     python benchmarks/bench_render.py [--minutes 15 60] [--config wav-22k ...] [--no-trace]
-                                      [--encoder] [--repeat N] [--no-numpy] [--profile]
+                                      [--encoder [--encoder-block FRAMES]] [--repeat N]
+                                      [--no-numpy] [--profile]
 
 Every format at every rate `render` offers, mono and stereo, is a configuration.
 
@@ -28,7 +29,8 @@ soundfile into a temporary file in one-second blocks, as the mixer hands them to
 single write of a long session crashes libsndfile's Vorbis encoder), with the format, subtype and
 sample width voicecoach/render/writers.py uses, in a fresh process. The report adds the encoder's
 speed and its share of the render's time (encoder seconds over render seconds), in wall-clock
-time ("enc %") and in processor time ("enc cpu", "cpu %").
+time ("enc %") and in processor time ("enc cpu", "cpu %"). --encoder-block FRAMES feeds the encoder
+alone blocks of that many frames instead, to see whether another block size would encode faster.
 
 With --repeat N, every timed run (render and encoder alone, taking turns) is made N times, each
 in a fresh process, and the medians are reported. With --no-numpy, the render's processes cannot
@@ -221,7 +223,9 @@ def _time_writers() -> list[float]:
     return _IN_WRITER
 
 
-def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
+def encoder_child(
+    minutes: int, config: str, folder: Path, block: int | None = None
+) -> dict[str, Any]:
     """Time libsndfile encoding the session's samples alone, as the render's writer does."""
     import soundfile
 
@@ -253,8 +257,9 @@ def encoder_child(minutes: int, config: str, folder: Path) -> dict[str, Any]:
     with soundfile.SoundFile(
         out, mode="w", samplerate=rate, channels=channels, format=container, subtype=subtype
     ) as encoded:
-        for first in range(0, len(samples), rate):  # one-second blocks, as the mixer writes
-            encoded.write(samples[first : first + rate])
+        step = block or rate  # one-second blocks, as the mixer writes, unless told
+        for first in range(0, len(samples), step):
+            encoded.write(samples[first : first + step])
     seconds = time.perf_counter() - start
     cpu = time.process_time() - start_cpu
     out.unlink()
@@ -268,6 +273,7 @@ def run_child(
     folder: Path,
     *,
     encoder: bool = False,
+    encoder_block: int | None = None,
     no_numpy: bool = False,
 ) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(minutes), config, str(folder)]
@@ -275,6 +281,8 @@ def run_child(
         command.append("--trace")
     if encoder:
         command.append("--encoder-child")
+        if encoder_block is not None:
+            command += ["--encoder-block", str(encoder_block)]
     if no_numpy:
         command.append("--no-numpy")
     done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -325,6 +333,12 @@ def main() -> None:
         help="render each configuration once in this process under cProfile, and print where "
         "the time went (the functions of most time of their own)",
     )
+    parser.add_argument(
+        "--encoder-block",
+        type=int,
+        metavar="FRAMES",
+        help="feed the encoder alone blocks of FRAMES frames instead of one second's",
+    )
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--encoder-child", action="store_true")
     args = parser.parse_args()
@@ -339,7 +353,8 @@ def main() -> None:
         if args.no_numpy:
             sys.modules["numpy"] = None  # type: ignore[assignment]  # import numpy fails
         if args.encoder_child:
-            print(json.dumps(encoder_child(int(minutes), config, Path(folder))))
+            block = args.encoder_block
+            print(json.dumps(encoder_child(int(minutes), config, Path(folder), block)))
         else:
             print(json.dumps(child(int(minutes), config, args.trace, Path(folder))))
         return
@@ -369,7 +384,16 @@ def main() -> None:
                         run_child(minutes, config, False, Path(tmp), no_numpy=args.no_numpy)
                     )
                     if alone_too:
-                        alones.append(run_child(minutes, config, False, Path(tmp), encoder=True))
+                        alones.append(
+                            run_child(
+                                minutes,
+                                config,
+                                False,
+                                Path(tmp),
+                                encoder=True,
+                                encoder_block=args.encoder_block,
+                            )
+                        )
                 timed = median(renders)
                 traced = (
                     None
