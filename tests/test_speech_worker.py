@@ -142,3 +142,44 @@ def test_long_texts_do_not_crash_libespeak(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.endswith("done\n")
     assert len(list(tmp_path.glob("*.wav"))) == 40
+
+
+class SpeechDoneFirst(SpeechCatchesUp):
+    """:class:`SpeechCatchesUp` that also notes, once the session's speech is finished (its
+    phrases and the pause phrase made), whether the engine's process still runs."""
+
+    def __init__(self, worker: WorkerProcess) -> None:
+        super().__init__(1000.0)
+        self.worker = worker
+        self.pid_while_playing: list[int | None] = []
+
+    def wait_until(self, deadline: float, fileno: int | None = None) -> bool:
+        woke = super().wait_until(deadline, fileno)
+        if not self.pid_while_playing:
+            self.pid_while_playing.append(self.worker.pid)
+        return woke
+
+
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_no_pyttsx3_process_runs_while_the_session_plays(
+    worker: WorkerProcess, tmp_path: Path, cache: str
+) -> None:
+    """Once every phrase is made (at once on a warm cache) the worker is stopped: the session
+    plays on its own process alone."""
+    routine = load_routine(bundled_routines()["pull-up-progression"])
+    options = RunOptions(history=False, cache_root=tmp_path / "speech")
+    for _ in range(2 if cache == "warm" else 1):
+        clock = SpeechDoneFirst(worker)
+        result = run_routine(
+            routine,
+            options,
+            out=io.StringIO(),
+            notify=lambda message: None,
+            interactive=False,
+            live=False,
+            clock=clock,
+            sink=RecordingSink(clock.now),
+        )
+        assert result.summary.outcome.value == "completed"
+        assert clock.pid_while_playing == [None]
+    assert worker.starts > 0, "the engine was started (to make phrases or to list voices)"

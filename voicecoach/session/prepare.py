@@ -240,8 +240,9 @@ def plan_session(
 
 def make_quietly(cache: PhraseCache, texts: Sequence[str]) -> None:
     """Make `texts` ahead of need (the pause phrase, said only on a key press), then stop what
-    the engine keeps running between phrases (piper's worker process, with onnxruntime and the
-    voice: a few hundred MB), since the session has no other phrase to make.
+    the engine keeps running between phrases (its worker process: piper's holds onnxruntime and
+    the voice, about 170 MB; pyttsx3's about 27 MB), since the session has no other phrase to
+    make.
 
     A phrase that cannot be made is left out: the session goes on without it (the reason, the
     same for every phrase, is reported by the :class:`Finisher`).

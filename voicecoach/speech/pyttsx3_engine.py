@@ -311,5 +311,14 @@ class Pyttsx3Engine(EspeakNgEngine):
     def voices(self) -> list[VoiceInfo]:
         return Pyttsx3Synthesizer(SpeechSettings(engine=self.name)).voices()
 
+    def warm_up(self) -> None:
+        """Start the worker process in the background: it is needed to list the voices even
+        when every phrase is in the cache."""
+        pyttsx3_worker().start_in_background()
+
+    def release(self) -> None:
+        """Stop the worker process (about 27 MB), once the session has no phrase left to make."""
+        pyttsx3_worker().stop()
+
 
 PYTTSX3 = Pyttsx3Engine()

@@ -110,8 +110,8 @@ def cool_down(keep: str | None = None) -> None:
 
 
 def release(name: str) -> None:
-    """Stop what the engine called `name` keeps running between phrases (piper's worker process,
-    with onnxruntime and the voice loaded); the next phrase starts it again."""
+    """Stop what the engine called `name` keeps running between phrases (its worker process:
+    piper's with onnxruntime and the voice loaded, pyttsx3's); the next phrase starts it again."""
     with _lock:
         found = _engines.get(name)
         _warm.discard(name)
