@@ -72,10 +72,11 @@ def _level_db(clip: Clip) -> float:
         pytest.param("pyttsx3", "gmw/en-us", 0.01, 1.1, id="pyttsx3"),
         pytest.param("espeak-ng", "gmw/en-us", 0.01, 1.1, id="espeak-ng"),
         # Piper varies each reading a little by design (its noise scales), and scales each
-        # sentence to full scale, so a reading's level varies too: up to 10 % in length and
-        # 2.9 dB in level over 15 readings of "Set 2 of 3.". Wider margins, still far below the
-        # threefold change of a poisoned rate or the silence of a poisoned volume.
-        pytest.param("piper", "en_US-joe-medium", 0.15, 6.0, id="piper", marks=pytest.mark.piper),
+        # sentence to full scale, so a reading's level varies too: over 30 readings of each
+        # phrase, lengths spread up to 15.3 % and levels up to 4.6 dB ("Set 2 of 3."). Margins
+        # about twice that, still far below the threefold change of a poisoned rate or the
+        # silence of a poisoned volume.
+        pytest.param("piper", "en_US-joe-medium", 0.35, 9.0, id="piper", marks=pytest.mark.piper),
     ],
 )
 def test_hostile_phrases_change_nothing_for_later_ones(
