@@ -1,7 +1,8 @@
 """Dry-run speed: whole-process `voicecoach run NAME --dry-run` per bundled routine, and compile
 time of a generated three-hour routine.
 
-Targets (docs/performance.md): a dry run of a bundled routine, whole process, in at most 0.3 s.
+Target (DESIGN.md, docs/performance.md): a dry run of a bundled routine, whole process, in at most
+0.15 s.
 
     python benchmarks/bench_dryrun.py [--repeat 7]
 """

@@ -7,7 +7,8 @@ gap since the previous one ended, play it, and block for the length of speech (a
 ``play_obj.wait_done()`` does on a real device; there it also waits for the device buffer to
 drain, so a real naive runner does worse than this one).
 
-Targets (docs/performance.md): lateness p99 <= 5 ms and max <= 20 ms; drift at the end <= 2 ms.
+Targets (DESIGN.md, docs/performance.md): lateness p99 <= 2 ms and max <= 10 ms; drift at the end
+<= 1 ms.
 
     .venv/bin/python benchmarks/bench_player.py [--routine NAME] [--compress N]
         [--sink capture|silent] [--runner both|player|naive]
