@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hostile_corpus import big_files, small_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.hostile_corpus import big_files, small_files
 from voicecoach.errors import Problem
 from voicecoach.routine import yamlsource
 from voicecoach.routine.yamlsource import Map, Node, Seq, parse_yaml
