@@ -21,7 +21,13 @@ from voicecoach.errors import AudioUnavailable, SpeechUnavailable, UsageError
 from voicecoach.interrupts import signals_as_interrupt
 from voicecoach.outcome import Outcome
 from voicecoach.routine.model import Routine, Voice
-from voicecoach.session.prepare import Finisher, make_quietly, open_speech, plan_session
+from voicecoach.session.prepare import (
+    Finisher,
+    make_quietly,
+    on_demand_phrases,
+    open_speech,
+    plan_session,
+)
 from voicecoach.timeline.compiler import compile_routine
 from voicecoach.timeline.durations import EstimatedDurations
 from voicecoach.timeline.model import Amrap, Phase, SetKey, Timeline
@@ -218,7 +224,14 @@ def run_routine(
             recorder=HistoryRecorder(recorder, session_id, _now),
             live=live,
         )
-        summary = _play(player, start_phase, cache, finisher, interactive=interactive)
+        summary = _play(
+            player,
+            start_phase,
+            cache,
+            finisher,
+            on_demand_phrases(routine),
+            interactive=interactive,
+        )
         recorder.end_session(session_id, status=summary.outcome, ended_at=_now())
     if finisher is not None:
         _finish_speech(finisher, notify)
@@ -351,10 +364,12 @@ def _play(
     start_phase: int,
     cache: PhraseCache | None,
     finisher: Finisher | None,
+    after: list[str],
     *,
     interactive: bool,
 ) -> Summary:
-    """Play from `start_phase` with keys (on a terminal) and SIGTERM stopping like Ctrl-C."""
+    """Play from `start_phase` with keys (on a terminal) and SIGTERM stopping like Ctrl-C;
+    `after` are the phrases to make once the session's are (:func:`on_demand_phrases`)."""
     from voicecoach.playback.keys import TerminalKeys
     from voicecoach.playback.player import NoKeys
 
@@ -365,7 +380,6 @@ def _play(
         player.keys = keys
         # "Paused." is needed only on a key press: made after the session's phrases, and then
         # the engine's worker process is stopped (make_quietly).
-        after = [player.pause_phrase]
         if finisher is not None:
             finisher.start(player, after=after)
         elif cache is not None:
