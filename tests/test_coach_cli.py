@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pull_day import record_pull_day
 
 from voicecoach.cli import cli
 from voicecoach.history.store import Entered, HistoryStore
@@ -37,41 +38,7 @@ def pull_day(tmp_path: Path) -> tuple[Path, Path]:
     routine.write_text(PULL_DAY, encoding="utf-8")
     db = tmp_path / "history.sqlite3"
     with HistoryStore.open(db) as store:
-        sid = store.start_session(
-            routine_name="Pull Day", routine_path=None, content_hash=None, started_at=T0
-        )
-        for n, reps in enumerate([10, 10, 9], 1):
-            store.record_set(
-                sid,
-                exercise="Deadlift",
-                exercise_index=0,
-                round_number=None,
-                set_number=n,
-                side=None,
-                reps=reps,
-                seconds=None,
-                weight="40 kg",
-                skipped=False,
-                finished_at=T0 + timedelta(minutes=n),
-                planned_reps=10,
-                planned_weight="40 kg",
-            )
-        for n in (1, 2):
-            store.record_set(
-                sid,
-                exercise="Plank",
-                exercise_index=1,
-                round_number=None,
-                set_number=n,
-                side=None,
-                reps=None,
-                seconds=30.0,
-                weight=None,
-                skipped=False,
-                finished_at=T0 + timedelta(minutes=5 + n),
-                planned_seconds=30.0,
-            )
-        store.end_session(sid, status="completed", ended_at=T0 + timedelta(minutes=9))
+        record_pull_day(store, T0, planks=2)
     return routine, db
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pull_day import record_pull_day
 
 from voicecoach.errors import RoutineError
 from voicecoach.history.progression import (
@@ -455,7 +456,7 @@ def test_progress_is_not_a_default() -> None:
 
 
 def test_progress_routine_from_a_history_file(tmp_path: Path) -> None:
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     routine = load_routine_text(
         "name: Pull Day\nexercises:\n"
@@ -466,41 +467,7 @@ def test_progress_routine_from_a_history_file(tmp_path: Path) -> None:
     )
     t0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
     with HistoryStore.open(tmp_path / "h.sqlite3") as store:
-        sid = store.start_session(
-            routine_name="Pull Day", routine_path=None, content_hash=None, started_at=t0
-        )
-        for n, reps in enumerate([10, 10, 9], 1):
-            store.record_set(
-                sid,
-                exercise="Deadlift",
-                exercise_index=0,
-                round_number=None,
-                set_number=n,
-                side=None,
-                reps=reps,
-                seconds=None,
-                weight="40 kg",
-                skipped=False,
-                finished_at=t0 + timedelta(minutes=n),
-                planned_reps=10,
-                planned_weight="40 kg",
-            )
-        for n in (1, 2):
-            store.record_set(
-                sid,
-                exercise="Plank",
-                exercise_index=1,
-                round_number=None,
-                set_number=n,
-                side=None,
-                reps=None,
-                seconds=30.0,
-                weight=None,
-                skipped=False,
-                finished_at=t0 + timedelta(minutes=5 + n),
-                planned_seconds=30.0,
-            )
-        store.end_session(sid, status="completed", ended_at=t0 + timedelta(minutes=9))
+        record_pull_day(store, t0, planks=2)
         today = progress_routine(routine, history_lookup(store, "Pull Day"))
     deadlift, plank, row = today.all_exercises()
     assert (deadlift.weight, str(deadlift.reps), plank.seconds_ms) == ("40 kg", "10", 35_000)
@@ -596,33 +563,11 @@ def test_a_resumed_session_keeps_the_targets_it_started_with(tmp_path: Path) -> 
     )
     t0 = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 
-    def session(store: HistoryStore, day: int, sets: list[tuple[int, str]], status: str) -> int:
-        at = t0 + timedelta(days=day)
-        sid = store.start_session(
-            routine_name="Pull Day", routine_path=None, content_hash=None, started_at=at
-        )
-        for n, (reps, weight) in enumerate(sets, 1):
-            store.record_set(
-                sid,
-                exercise="Deadlift",
-                exercise_index=0,
-                round_number=None,
-                set_number=n,
-                side=None,
-                reps=reps,
-                seconds=None,
-                weight=weight,
-                skipped=False,
-                finished_at=at + timedelta(minutes=n),
-                planned_reps=10,
-                planned_weight=weight,
-            )
-        store.end_session(sid, status=status, ended_at=at + timedelta(minutes=9))
-        return sid
-
     with HistoryStore.open(tmp_path / "h.sqlite3") as store:
-        session(store, 0, [(10, "40 kg")] * 3, "completed")
-        stopped = session(store, 3, [(8, "42.5 kg")], "interrupted")
+        record_pull_day(store, t0, [(10, "40 kg")] * 3)
+        stopped = record_pull_day(
+            store, t0 + timedelta(days=3), [(8, "42.5 kg")], status="interrupted"
+        )
         resumed = todays_routine(routine, store, resuming=stopped)
         afresh = todays_routine(routine, store)
     (deadlift,) = resumed.all_exercises()
